@@ -1,5 +1,9 @@
-//! The expr-lang engine (work in progress: value model and Go formatting).
+//! The expr-lang engine (work in progress).
+pub mod ast;
+pub mod error;
 pub mod gofmt;
+pub mod lexer;
+pub mod parser;
 pub mod sprig;
 pub mod value;
 
