@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Applies every manifest in deploy/ to a kube-local apiserver, CRDs first (waiting until they are
 # Established), then the server objects, then deploy/examples/ (creating namespace `argo` if needed).
-# Every YAML file is applied on its own, and each kustomization is checked to list exactly the
-# files of its directory and to build.
+# Every YAML file is applied on its own, in the order its kustomization lists it; each
+# kustomization is first checked to list exactly the files of its directory and to build.
 #
 # Usage: apply-deploy.sh ENV_FILE    (the env file written by up.sh)
 #
@@ -54,11 +54,13 @@ apply_file() {
   fi
 }
 
-for f in "$D"/crds/*.yaml; do is_kustomization "$f" || apply_file "$f"; done
+# In the order each kustomization lists its files (the namespace before what lives in it).
+listed() { sed -n 's/^- //p' "$1/kustomization.yaml"; }
+for f in $(listed "$D/crds"); do apply_file "$D/crds/$f"; done
 "${K[@]}" wait --for condition=established --timeout=120s \
   crd/workfloweventbindings.argoproj.io crd/workflowtemplates.argoproj.io \
   crd/clusterworkflowtemplates.argoproj.io crd/workflows.argoproj.io | sed 's/^/     /'
-for f in "$D"/server/*.yaml; do is_kustomization "$f" || apply_file "$f"; done
+for f in $(listed "$D/server"); do apply_file "$D/server/$f"; done
 "${K[@]}" get namespace argo >/dev/null 2>&1 || "${K[@]}" create namespace argo | sed 's/^/     /'
-for f in "$D"/examples/*.yaml; do is_kustomization "$f" || apply_file "$f"; done
+for f in $(listed "$D/examples"); do apply_file "$D/examples/$f"; done
 echo "ok   applied every manifest in deploy/"

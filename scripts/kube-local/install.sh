@@ -7,7 +7,7 @@
 #
 # Idempotent: when $PREFIX/bin already holds kube-apiserver and kubectl, only missing apt runtime
 # packages are installed. The first build takes 4-8 minutes of CPU on 2 cores; the Go build cache is kept
-# in $PREFIX/gocache so a rebuild is much faster. Concurrent runs are serialised with a lock file.
+# in $PREFIX/gocache (about 1.2 GB) so a rebuild is much faster. Concurrent runs are serialised with a lock file.
 #
 # Environment: PREFIX (default /usr/local/lib/kube-local/v1.20.2), WHAT (default cmd/kube-apiserver; add
 # cmd/kube-controller-manager for namespace deletion and garbage collection).
@@ -61,7 +61,10 @@ fi
 apt_install golang-go rsync jq make openssl curl ca-certificates dpkg-dev \
   golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev
 
-B=$(mktemp -d); trap 'rm -rf "$B"' EXIT
+# A fixed build directory: Go's build cache keys include source paths, so a stable path is what lets
+# the kept cache speed up a rebuild.
+B="$PREFIX/build"
+rm -rf "$B"; mkdir -p "$B"; trap 'rm -rf "$B"' EXIT
 cd "$B"
 
 if [ ! -x "$PREFIX/bin/kubectl" ]; then
@@ -91,7 +94,9 @@ if [ "$need_build" = 1 ]; then
   done
   # Upstream's make does the GOPATH setup, runs the code generators and stamps the version;
   # a plain `go build` fails on Go 1.19 (module mode) or on the generated openapi package.
-  export GOCACHE=${GOCACHE:-$PREFIX/gocache}
+  # hack/lib/golang.sh forces GOCACHE to _output/local/go/cache: point that at the kept cache.
+  mkdir -p "$PREFIX/gocache" _output/local/go
+  ln -s "$PREFIX/gocache" _output/local/go/cache
   CGO_ENABLED=0 make WHAT="$WHAT" GOLDFLAGS="-s -w"
   for b in $WHAT; do
     n=$(basename "$b")

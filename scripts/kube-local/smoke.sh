@@ -81,8 +81,14 @@ WF='{"apiVersion":"argoproj.io/v1alpha1","kind":"Workflow","metadata":{"generate
 name=$(echo "$WF" | "${K[@]}" -n argo create -f - -o jsonpath='{.metadata.name}')
 got=$("${K[@]}" -n argo get wf "$name" -o jsonpath='{.spec.arguments.parameters[0].value}')
 [ "$got" = hello ] && pass "created and read back workflow $name" || fail "workflow $name read back '$got'"
-expect 409 "creating workflow $name again gives AlreadyExists" "$KUBE_LOCAL_ADMIN_TOKEN" POST /apis/argoproj.io/v1alpha1/namespaces/argo/workflows \
-  "$(echo "$WF" | jq -c --arg n "$name" '.metadata.name = $n')"
+# A retried create with a name chosen beforehand: the name alone gives 409 AlreadyExists, which the
+# Submitter can check against its event id. With generateName also set, as Argo sends it, v1.20
+# answers 500 ServerTimeout instead (rest.CheckGeneratedNameError; servers since 1.27 answer 409 with
+# "the server was not able to generate a unique name"), which looks like a transient error.
+expect 409 "creating workflow $name again (name only) gives AlreadyExists" "$KUBE_LOCAL_ADMIN_TOKEN" POST \
+  /apis/argoproj.io/v1alpha1/namespaces/argo/workflows "$(echo "$WF" | jq -c --arg n "$name" '.metadata.name = $n | del(.metadata.generateName)')"
+expect 500 "creating workflow $name again (name and generateName) gives ServerTimeout on v1.20" "$KUBE_LOCAL_ADMIN_TOKEN" POST \
+  /apis/argoproj.io/v1alpha1/namespaces/argo/workflows "$(echo "$WF" | jq -c --arg n "$name" '.metadata.name = $n')"
 
 echo "== tokens without permission"
 WFS=/apis/argoproj.io/v1alpha1/namespaces/argo/workflows
@@ -122,7 +128,9 @@ expect 403 "flowgate: list all secrets" "$FG" GET /api/v1/secrets
 expect 403 "flowgate: get another secret" "$FG" GET /api/v1/namespaces/argo/secrets/event-submitter.service-account-token
 expect 404 "flowgate: get the (absent) webhook-clients secret is allowed, not found" "$FG" GET /api/v1/namespaces/argo/secrets/argo-workflows-webhook-clients
 NOW=$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)
-EV=$(jq -cn --arg now "$NOW" '{apiVersion:"events.k8s.io/v1",kind:"Event",metadata:{generateName:"event-consumer."},
+# events.k8s.io/v1 on v1.20 rejects a generateName ending in "." (it validates it as a full name), so
+# the event gets an explicit name, as kube-rs's Recorder gives it.
+EV=$(jq -cn --arg now "$NOW" --arg n "event-consumer.$(date +%s%N | sha256sum | cut -c1-16)" '{apiVersion:"events.k8s.io/v1",kind:"Event",metadata:{name:$n},
   eventTime:$now,reportingController:"flowgate",reportingInstance:"flowgate-smoke",action:"Dispatch",type:"Warning",
   reason:"WorkflowEventBindingError",note:"failed to dispatch event: smoke test",
   regarding:{apiVersion:"argoproj.io/v1alpha1",kind:"WorkflowEventBinding",namespace:"argo",name:"event-consumer"}}')
