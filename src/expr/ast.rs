@@ -11,6 +11,8 @@ pub struct Node {
     pub kind: NodeKind,
     /// Its location (Go's `SetLocation`).
     pub loc: Loc,
+    /// Height of the subtree (1 for a leaf); bounded by the parser.
+    pub depth: u32,
 }
 
 /// Node kinds.
@@ -114,10 +116,39 @@ pub enum NodeKind {
     Map(Vec<(Node, Node)>),
 }
 
+impl NodeKind {
+    /// The greatest height among the direct children.
+    fn child_depth(&self) -> u32 {
+        let d = |n: &Node| n.depth;
+        let o = |n: &Option<Box<Node>>| n.as_deref().map_or(0, d);
+        match self {
+            NodeKind::Unary { node, .. } | NodeKind::Chain(node) | NodeKind::Predicate(node) => {
+                d(node)
+            }
+            NodeKind::Binary { left, right, .. } => d(left).max(d(right)),
+            NodeKind::Member { node, property, .. } => d(node).max(d(property)),
+            NodeKind::Slice { node, from, to } => d(node).max(o(from)).max(o(to)),
+            NodeKind::Call { callee, args } => args.iter().map(d).fold(d(callee), u32::max),
+            NodeKind::Builtin { args, .. } | NodeKind::Sequence(args) | NodeKind::Array(args) => {
+                args.iter().map(d).max().unwrap_or(0)
+            }
+            NodeKind::Let { value, expr, .. } => d(value).max(d(expr)),
+            NodeKind::Conditional {
+                cond,
+                then,
+                otherwise,
+            } => d(cond).max(d(then)).max(d(otherwise)),
+            NodeKind::Map(pairs) => pairs.iter().map(|(k, v)| d(k).max(d(v))).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+}
+
 impl Node {
     /// A node at `loc`.
     pub fn new(kind: NodeKind, loc: Loc) -> Node {
-        Node { kind, loc }
+        let depth = 1 + kind.child_depth();
+        Node { kind, loc, depth }
     }
 
     /// True for a string literal.

@@ -20,6 +20,10 @@ pub const MAX_NODES: usize = 10_000;
 /// below it.
 pub const MAX_DEPTH: usize = 400;
 
+/// The greatest height of the syntax tree (left-nested chains such as `1 + 1 + …` count
+/// too). Bounds every recursive walk of the tree and of the compiled program.
+pub const MAX_TREE_DEPTH: u32 = 2_000;
+
 /// Names of expr's built-in functions (`builtin.Index`).
 pub const BUILTINS: &[&str] = &[
     "all",
@@ -261,7 +265,13 @@ impl Parser {
             return self
                 .error("compilation failed: expression exceeds maximum allowed nodes".to_string());
         }
-        Ok(Node::new(kind, loc))
+        let node = Node::new(kind, loc);
+        if node.depth > MAX_TREE_DEPTH {
+            return self.error(format!(
+                "compilation failed: expression nests deeper than {MAX_TREE_DEPTH} levels"
+            ));
+        }
+        Ok(node)
     }
 
     fn enter(&mut self) -> PResult<()> {
