@@ -320,3 +320,47 @@ mod tests {
         assert_traits::<Expression>();
     }
 }
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(src: &str) -> Result<Value<'static>, ExprError> {
+        let md = json!({});
+        let p = json!({"list": [1, 2, 3]});
+        let input = Input {
+            namespace: "ns",
+            discriminator: "",
+            metadata: &md,
+            payload: &p,
+        };
+        Expression::new(src, EnvKind::Plain)
+            .eval(&input)
+            .map(Value::into_owned)
+    }
+
+    #[test]
+    fn deepest_accepted_expressions_run_on_a_test_thread() {
+        // 4 999 additions: 9 999 nodes, the most Go accepts, and a tree 5 000 levels deep.
+        let src = vec!["1"; 5000].join(" + ");
+        assert_eq!(run(&src).unwrap().as_integer(), Some(5000));
+        let nested = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+        assert!(run(&nested).is_ok());
+    }
+
+    #[test]
+    fn limits_are_clear_errors() {
+        let e = run("len(1..2000000)").unwrap_err();
+        assert_eq!(e.phase, Phase::Run);
+        assert!(e.message.starts_with("memory budget exceeded (1:6)"));
+        let e = run("repeat(\"x\", 2000000)").unwrap_err();
+        assert!(e.message.starts_with("memory budget exceeded"));
+        let e = run("repeat(\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\", 999999)").unwrap_err();
+        assert!(e.message.starts_with("memory budget exceeded"));
+        let e = run("let r = 1..1000; count(r, any(r, any(r, # == 0)))").unwrap_err();
+        assert!(e.message.starts_with(crate::expr::limits::STEPS_EXCEEDED));
+        let e = run(&"(".repeat(2000)).unwrap_err();
+        assert!(e.message.contains("nests deeper than"));
+    }
+}

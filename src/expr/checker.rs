@@ -291,6 +291,11 @@ impl Checker<'_> {
     }
 
     fn visit(&mut self, node: &Node) -> Nature {
+        use super::parser::{STACK_GROW, STACK_RED_ZONE};
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.visit_node(node))
+    }
+
+    fn visit_node(&mut self, node: &Node) -> Nature {
         match &node.kind {
             NodeKind::Nil => Nature::Nil,
             NodeKind::Bool(_) => Nature::Bool,
@@ -624,8 +629,8 @@ impl Checker<'_> {
             }
         }
         match &base {
-            Nature::Map(_) => {
-                if !prop.assignable_to(&Nature::String) && !prop.is_unknown() {
+            Nature::Map(name) => {
+                if *name == ANY_MAP && !prop.assignable_to(&Nature::String) && !prop.is_unknown() {
                     return self.error(
                         property.loc,
                         format!("cannot use {prop} to get an element from {base}"),

@@ -321,6 +321,11 @@ impl Compiler {
     }
 
     fn op(&mut self, node: &Node) -> Result<Op, SourceError> {
+        use super::parser::{STACK_GROW, STACK_RED_ZONE};
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.op_node(node))
+    }
+
+    fn op_node(&mut self, node: &Node) -> Result<Op, SourceError> {
         let loc = node.loc;
         Ok(match &node.kind {
             NodeKind::Nil => Op::Const(Value::Nil),

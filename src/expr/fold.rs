@@ -12,6 +12,11 @@ use super::value::Value;
 
 /// Folds `node` in place (children first).
 pub fn fold(node: &mut Node) -> Result<(), SourceError> {
+    use super::parser::{STACK_GROW, STACK_RED_ZONE};
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || fold_node(node))
+}
+
+fn fold_node(node: &mut Node) -> Result<(), SourceError> {
     match &mut node.kind {
         NodeKind::Unary { node: inner, .. } => fold(inner)?,
         NodeKind::Binary { left, right, .. } => {

@@ -18,11 +18,16 @@ pub const MAX_NODES: usize = 10_000;
 /// The deepest nesting of parentheses, brackets, unary operators and calls accepted.
 /// Go has no such limit (it would overflow its stack far later); real expressions stay far
 /// below it.
-pub const MAX_DEPTH: usize = 400;
+pub const MAX_DEPTH: usize = 1_000;
 
 /// The greatest height of the syntax tree (left-nested chains such as `1 + 1 + …` count
 /// too). Bounds every recursive walk of the tree and of the compiled program.
-pub const MAX_TREE_DEPTH: u32 = 2_000;
+pub const MAX_TREE_DEPTH: u32 = 5_000;
+
+/// Recursive walks make sure this much stack remains before going deeper …
+pub const STACK_RED_ZONE: usize = 128 * 1024;
+/// … and otherwise continue on a new stack segment of this size.
+pub const STACK_GROW: usize = 4 << 20;
 
 /// Names of expr's built-in functions (`builtin.Index`).
 pub const BUILTINS: &[&str] = &[
@@ -303,7 +308,9 @@ impl Parser {
 
     fn parse_expression(&mut self, precedence: usize) -> PResult<Node> {
         self.enter()?;
-        let r = self.parse_expression_inner(precedence);
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || {
+            self.parse_expression_inner(precedence)
+        });
         self.nesting -= 1;
         r
     }

@@ -2,8 +2,8 @@
 //! names, `spf13/cast`'s `ToInt64` / `ToFloat64`, `strconv.ParseInt` / `ParseFloat` / `Atoi`
 //! / `Quote`, the `int64(float64)` conversion of amd64, and byte-wise string slicing.
 
-use super::super::gofmt;
-use super::super::value::{ListKind, Value};
+use crate::expr::gofmt;
+use crate::expr::value::{ListKind, Value};
 use super::gounicode;
 
 /// Decodes bytes the way Go prints or JSON-encodes an invalid string: each byte that is not
