@@ -6,8 +6,9 @@
 #     so it never clashes with another kubectl already on the machine).
 #
 # Idempotent: when $PREFIX/bin already holds kube-apiserver and kubectl, only missing apt runtime
-# packages are installed. The first build takes 4-8 minutes of CPU on 2 cores; the Go build cache is kept
-# in $PREFIX/gocache (about 1.2 GB) so a rebuild is much faster. Concurrent runs are serialised with a lock file.
+# packages are installed. The first build takes about 7 minutes of CPU (9-10 minutes of wall time on a
+# busy 2-core machine). The Go build cache is kept in $PREFIX/gocache (about 1.2 GB): a rebuild then
+# takes about 1.5 minutes of CPU. Concurrent runs are serialised with a lock file.
 #
 # Environment: PREFIX (default /usr/local/lib/kube-local/v1.20.2), WHAT (default cmd/kube-apiserver; add
 # cmd/kube-controller-manager for namespace deletion and garbage collection).
