@@ -2,9 +2,9 @@
 //! names, `spf13/cast`'s `ToInt64` / `ToFloat64`, `strconv.ParseInt` / `ParseFloat` / `Atoi`
 //! / `Quote`, the `int64(float64)` conversion of amd64, and byte-wise string slicing.
 
+use super::gounicode;
 use crate::expr::gofmt;
 use crate::expr::value::{ListKind, Value};
-use super::gounicode;
 
 /// Decodes bytes the way Go prints or JSON-encodes an invalid string: each byte that is not
 /// part of a valid UTF-8 sequence becomes U+FFFD.
@@ -28,15 +28,6 @@ pub fn go_lossy(mut bytes: &[u8]) -> String {
                 bytes = &bad[n..];
             }
         }
-    }
-}
-
-/// Go's `s[from:to]` on a string (bytes), repaired with [`go_lossy`] if it splits a character.
-/// The caller guarantees `from <= to <= s.len()`.
-pub fn go_slice(s: &str, from: usize, to: usize) -> String {
-    match s.get(from..to) {
-        Some(t) => t.to_string(),
-        None => go_lossy(&s.as_bytes()[from..to]),
     }
 }
 
@@ -118,7 +109,9 @@ pub fn to_float64(v: &Value<'_>) -> f64 {
         Value::Uint8(b) => f64::from(*b),
         Value::Float(f) => *f,
         Value::Bool(b) => f64::from(u8::from(*b)),
-        Value::Str(_) | Value::String(_) => parse_float(v.as_str().unwrap_or_default()).unwrap_or(0.0),
+        Value::Str(_) | Value::String(_) => {
+            parse_float(v.as_str().unwrap_or_default()).unwrap_or(0.0)
+        }
         _ => 0.0,
     }
 }
@@ -410,11 +403,13 @@ fn parse_hex_float(s: &str, neg: bool) -> Option<f64> {
         if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit() || c == b'_') {
             return None;
         }
-        rest.replace('_', "").parse::<i64>().unwrap_or(if rest.starts_with('-') {
-            -100_000
-        } else {
-            100_000
-        })
+        rest.replace('_', "")
+            .parse::<i64>()
+            .unwrap_or(if rest.starts_with('-') {
+                -100_000
+            } else {
+                100_000
+            })
     };
     let mant = mant | u128::from(sticky);
     let mut f = mant as f64;

@@ -1,290 +1,107 @@
 //! sprig functions for `submit.metadata` expressions (`sprig.name(args)`).
 //!
 //! Owns the dispatch contract between the expression engine and the sprig library:
-//! - [`is_known`]: whether `name` is one of the 207 functions of sprig v3.3.0's
-//!   `GenericFuncMap` that Argo exposes (all of them except `env` and `expandenv`);
+//! - [`is_known`]: whether `name` is one of the 209 functions of sprig v3.3.0's
+//!   `GenericFuncMap` that Argo exposes (all 211 except `env` and `expandenv`);
 //! - [`call`]: calls one with already-evaluated arguments and returns its result, or the text
 //!   of the Go panic/error, which the engine turns into a run error with a position.
 //!
 //! Takes [`Value`]s in sprig's argument order (the subject last, e.g. `trimPrefix(prefix, s)`)
-//! and returns a [`Value`]. Names that are known but not implemented fail with an error that
-//! names the function.
+//! and returns a [`Value`] of the Go type sprig returns (`string`, `int64`, `[]interface {}`,
+//! `map[string]string`, …).
+//!
+//! # Fidelity
+//! Behaviour follows Masterminds/sprig v3.3.0 and the libraries it wraps (goutils, xstrings
+//! v1.5, spf13/cast v1.7, shopspring/decimal, Go's `strings`, `strconv`, `regexp`, `net/url`,
+//! `path`, `encoding/*`) as Go 1.19 runs them:
+//! - expr calls sprig through reflection, so arguments are checked first exactly like
+//!   `reflect.Value.Call` ([`args`]): `sprig.trunc(payload.n, s)` fails with
+//!   `reflect: Call using float64 as type int`;
+//! - Go panics inside sprig become errors with Go's text (`runtime error: integer divide by
+//!   zero`, ``regexp: Compile(`(`): error parsing regexp: missing closing ): `(` ``);
+//! - strings are cut at byte offsets like Go (`trunc`, `substr`, `abbrev`, `wrap`), and
+//!   Unicode classification and case mapping use Go's rules ([`gounicode`]).
+//!
+//! # Deliberate differences
+//! - Functions that depend on randomness, the clock, the host or the network (`rand*`,
+//!   `uuidv4`, `shuffle`, `now`, `date*`, `ago`, `toDate`, `getHostByName`, the certificate,
+//!   key and password generators, `encryptAES`/`decryptAES`, `bcrypt`, `htpasswd`,
+//!   `derivePassword`) and `semver`/`semverCompare` fail with
+//!   `sprig function "NAME" is not supported by flowgate`: binding evaluation must be
+//!   deterministic, so the same event always yields the same workflow metadata.
+//! - Nothing mutates the event: `set`, `unset` and `merge` return a modified copy (Go mutates
+//!   the map it is given). `keys` and `values` use sorted key order (Go's is random).
+//! - Outputs that amplify their input (`repeat`, `indent`, `replace`, `join`, `wrapWith`,
+//!   `regexReplaceAll`, …) are limited to [`MAX_OUTPUT_BYTES`], and generated lists
+//!   (`until`, `untilStep`, `seq`, `concat`, `chunk`) to [`MEMORY_BUDGET`] elements; past
+//!   that they fail with `memory budget exceeded` (expr's own wording) instead of exhausting
+//!   memory as Go would.
+//!
+//! Errors are Go's panic or error texts, carried as `String` because the engine embeds them
+//! verbatim in its positioned run errors.
 
-use super::gofmt;
+mod args;
+mod case;
+mod conv;
+mod decimal;
+mod dicts;
+mod dispatch;
+mod encoding;
+mod gounicode;
+mod json;
+mod lists;
+mod names;
+mod numeric;
+mod paths;
+pub mod regex;
+mod text;
+mod time;
+mod url;
+
+#[cfg(test)]
+mod tests;
+
 use super::value::Value;
 
-/// The names of sprig's `GenericFuncMap` (v3.3.0) minus `env` and `expandenv`, sorted.
-const NAMES: &[&str] = &[
-    "abbrev",
-    "abbrevboth",
-    "add",
-    "add1",
-    "add1f",
-    "addf",
-    "adler32sum",
-    "ago",
-    "all",
-    "any",
-    "append",
-    "atoi",
-    "b32dec",
-    "b32enc",
-    "b64dec",
-    "b64enc",
-    "base",
-    "bcrypt",
-    "biggest",
-    "buildCustomCert",
-    "camelcase",
-    "cat",
-    "ceil",
-    "chunk",
-    "clean",
-    "coalesce",
-    "compact",
-    "concat",
-    "contains",
-    "date",
-    "dateInZone",
-    "dateModify",
-    "date_in_zone",
-    "date_modify",
-    "decryptAES",
-    "deepCopy",
-    "deepEqual",
-    "default",
-    "derivePassword",
-    "dict",
-    "dig",
-    "dir",
-    "div",
-    "divf",
-    "duration",
-    "durationRound",
-    "empty",
-    "encryptAES",
-    "ext",
-    "fail",
-    "first",
-    "float64",
-    "floor",
-    "fromJson",
-    "genCA",
-    "genCAWithKey",
-    "genPrivateKey",
-    "genSelfSignedCert",
-    "genSelfSignedCertWithKey",
-    "genSignedCert",
-    "genSignedCertWithKey",
-    "get",
-    "getHostByName",
-    "has",
-    "hasKey",
-    "hasPrefix",
-    "hasSuffix",
-    "hello",
-    "htmlDate",
-    "htmlDateInZone",
-    "htpasswd",
-    "indent",
-    "initial",
-    "initials",
-    "int",
-    "int64",
-    "isAbs",
-    "join",
-    "kebabcase",
-    "keys",
-    "kindIs",
-    "kindOf",
-    "last",
-    "list",
-    "lower",
-    "max",
-    "maxf",
-    "merge",
-    "mergeOverwrite",
-    "min",
-    "minf",
-    "mod",
-    "mul",
-    "mulf",
-    "mustAppend",
-    "mustChunk",
-    "mustCompact",
-    "mustDateModify",
-    "mustDeepCopy",
-    "mustFirst",
-    "mustFromJson",
-    "mustHas",
-    "mustInitial",
-    "mustLast",
-    "mustMerge",
-    "mustMergeOverwrite",
-    "mustPrepend",
-    "mustRegexFind",
-    "mustRegexFindAll",
-    "mustRegexMatch",
-    "mustRegexReplaceAll",
-    "mustRegexReplaceAllLiteral",
-    "mustRegexSplit",
-    "mustRest",
-    "mustReverse",
-    "mustSlice",
-    "mustToDate",
-    "mustToJson",
-    "mustToPrettyJson",
-    "mustToRawJson",
-    "mustUniq",
-    "mustWithout",
-    "must_date_modify",
-    "nindent",
-    "nospace",
-    "now",
-    "omit",
-    "osBase",
-    "osClean",
-    "osDir",
-    "osExt",
-    "osIsAbs",
-    "pick",
-    "pluck",
-    "plural",
-    "prepend",
-    "quote",
-    "randAlpha",
-    "randAlphaNum",
-    "randAscii",
-    "randBytes",
-    "randInt",
-    "randNumeric",
-    "regexFind",
-    "regexFindAll",
-    "regexMatch",
-    "regexQuoteMeta",
-    "regexReplaceAll",
-    "regexReplaceAllLiteral",
-    "regexSplit",
-    "repeat",
-    "replace",
-    "rest",
-    "reverse",
-    "round",
-    "semver",
-    "semverCompare",
-    "seq",
-    "set",
-    "sha1sum",
-    "sha256sum",
-    "sha512sum",
-    "shuffle",
-    "slice",
-    "snakecase",
-    "sortAlpha",
-    "split",
-    "splitList",
-    "splitn",
-    "squote",
-    "sub",
-    "subf",
-    "substr",
-    "swapcase",
-    "ternary",
-    "title",
-    "toDate",
-    "toDecimal",
-    "toJson",
-    "toPrettyJson",
-    "toRawJson",
-    "toString",
-    "toStrings",
-    "trim",
-    "trimAll",
-    "trimPrefix",
-    "trimSuffix",
-    "trimall",
-    "trunc",
-    "tuple",
-    "typeIs",
-    "typeIsLike",
-    "typeOf",
-    "uniq",
-    "unixEpoch",
-    "unset",
-    "until",
-    "untilStep",
-    "untitle",
-    "upper",
-    "urlJoin",
-    "urlParse",
-    "uuidv4",
-    "values",
-    "without",
-    "wrap",
-    "wrapWith",
-];
+pub use names::is_known;
 
-/// True if `name` is a function of Argo's `sprig` map.
-pub fn is_known(name: &str) -> bool {
-    NAMES.binary_search(&name).is_ok()
+/// The result of a sprig function: a value, or Go's error/panic text.
+type Result<T> = std::result::Result<T, String>;
+
+/// The largest string an amplifying function may build (bytes).
+pub const MAX_OUTPUT_BYTES: usize = 1 << 20;
+
+/// The most elements a generated list may have (Go expr's default memory budget).
+pub const MEMORY_BUDGET: u64 = 1_000_000;
+
+/// expr's wording for exhausted resources.
+fn budget_exceeded() -> String {
+    "memory budget exceeded".to_string()
+}
+
+/// Fails when an output of `len` bytes would exceed [`MAX_OUTPUT_BYTES`].
+fn budget(len: usize) -> Result<()> {
+    if len > MAX_OUTPUT_BYTES {
+        Err(budget_exceeded())
+    } else {
+        Ok(())
+    }
 }
 
 /// Calls the sprig function `name` with `args`.
 ///
 /// `Err(text)` is the Go error or panic text (e.g. `reflect: Call using int as type string`);
 /// the engine appends the call's position.
-pub fn call<'a>(name: &str, args: Vec<Value<'a>>) -> Result<Value<'a>, String> {
-    match name {
-        "toString" => {
-            let [v] = exact::<1>(args)?;
-            Ok(Value::from(strval(&v)))
-        }
-        _ if is_known(name) => Err(format!(
+pub fn call<'a>(name: &str, args: Vec<Value<'a>>) -> Result<Value<'a>> {
+    if let Some((sig, imp)) = dispatch::lookup(name) {
+        args::check(&args, sig)?;
+        return imp(args::Args::new(args));
+    }
+    if is_known(name) {
+        return Err(format!(
             "sprig function \"{name}\" is not supported by flowgate"
-        )),
-        _ => Err("invalid operation: cannot call nil".to_string()),
+        ));
     }
-}
-
-/// sprig's `strval`: strings and byte slices as text, everything else with Go's `%v`.
-fn strval(v: &Value<'_>) -> String {
-    match v {
-        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
-        _ => gofmt::sprint_v(v),
-    }
-}
-
-/// Checks the argument count the way Go's `reflect.Value.Call` does.
-fn exact<const N: usize>(args: Vec<Value<'_>>) -> Result<[Value<'_>; N], String> {
-    let n = args.len();
-    args.try_into().map_err(|_| {
-        if n < N {
-            "reflect: Call with too few input arguments".to_string()
-        } else {
-            "reflect: Call with too many input arguments".to_string()
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        assert_eq!(NAMES.len(), 207);
-        assert!(NAMES.windows(2).all(|w| w[0] < w[1]));
-        assert!(is_known("toString") && is_known("regexReplaceAll"));
-        assert!(!is_known("env") && !is_known("expandenv") && !is_known("nope"));
-    }
-
-    #[test]
-    fn to_string() {
-        let v = call("toString", vec![Value::Float(8675309.0)]).unwrap();
-        assert_eq!(v.as_str(), Some("8.675309e+06"));
-        let v = call("toString", vec![Value::Nil]).unwrap();
-        assert_eq!(v.as_str(), Some("<nil>"));
-        assert!(call("toString", vec![]).is_err());
-        assert!(call("uuidv4", vec![]).unwrap_err().contains("uuidv4"));
-    }
+    // What Go expr reports when calling a missing map entry (`sprig.expandenv(...)`).
+    Err("invalid operation: cannot call nil".to_string())
 }

@@ -1,0 +1,736 @@
+//! Go's `regexp` (RE2 syntax, Perl flags) on top of the `regex` crate, and sprig's regex
+//! functions (`regex.go`).
+//!
+//! [`compile`] parses a Go pattern the way `regexp/syntax` does, left to right, reporting
+//! Go's first error with Go's text (`error parsing regexp: missing closing ): `(``), and
+//! writes an equivalent pattern for the `regex` crate:
+//! - literals are escaped one by one, so Rust-only syntax (`&&` in classes, nested `[`,
+//!   `(?x)`, …) can never change the meaning;
+//! - Go's Perl classes `\d \s \w` and `\b \B` are ASCII-only, so they become explicit
+//!   ASCII sets and `(?-u:\b)`;
+//! - `\Q…\E` becomes escaped literals; repetition operators wrap their operand in `(?:…)`.
+//!
+//! Both engines are leftmost-first with the same empty-match rules, so matches, captures
+//! and `$1` / `${name}` expansion agree. Compiled regexes are cached (patterns are usually
+//! literals); the cache is bounded.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use regex::{Regex, RegexBuilder};
+
+use crate::expr::value::Value;
+
+use super::Result;
+use super::conv::{can_backquote, go_quote};
+
+/// Cached compiled patterns (or their errors) before the cache is cleared.
+const CACHE_CAP: usize = 256;
+
+/// Compiled program size limit (Go's parser has similar limits: repeat counts ≤ 1000).
+const SIZE_LIMIT: usize = 8 << 20;
+
+/// Go's `maxHeight` for nested groups.
+const MAX_NESTING: usize = 1000;
+
+/// Go's `syntax.Error`: `error parsing regexp: <code>: `<expr>``.
+fn syntax_error(code: &str, expr: &str) -> String {
+    format!("error parsing regexp: {code}: `{expr}`")
+}
+
+const MISSING_PAREN: &str = "missing closing )";
+const UNEXPECTED_PAREN: &str = "unexpected )";
+const MISSING_BRACKET: &str = "missing closing ]";
+const INVALID_ESCAPE: &str = "invalid escape sequence";
+const INVALID_RANGE: &str = "invalid character class range";
+const INVALID_NAMED: &str = "invalid named capture";
+const INVALID_PERL: &str = "invalid or unsupported Perl syntax";
+const NESTED_REPEAT: &str = "invalid nested repetition operator";
+const REPEAT_SIZE: &str = "invalid repeat count";
+const MISSING_ARG: &str = "missing argument to repetition operator";
+const TRAILING_BACKSLASH: &str = "trailing backslash at end of expression";
+
+/// Go's Unicode general categories (scripts are checked against the `regex` crate's tables).
+const CATEGORIES: &[&str] = &[
+    "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn", "N",
+    "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk", "Sm", "So",
+    "Z", "Zl", "Zp", "Zs",
+];
+
+/// A Go Perl class (`\d` …) as ASCII class items, and whether it is negated.
+fn perl_class(c: u8) -> Option<(&'static str, bool)> {
+    Some(match c {
+        b'd' => ("0-9", false),
+        b'D' => ("0-9", true),
+        b's' => (r"\t\n\x0C\r\x20", false),
+        b'S' => (r"\t\n\x0C\r\x20", true),
+        b'w' => ("0-9A-Za-z_", false),
+        b'W' => ("0-9A-Za-z_", true),
+        _ => return None,
+    })
+}
+
+/// A literal character, escaped for use inside a Rust character class.
+fn class_char(out: &mut String, c: char) {
+    if c.is_ascii_alphanumeric() {
+        out.push(c);
+    } else {
+        out.push_str(&format!("\\x{{{:X}}}", c as u32));
+    }
+}
+
+/// The next character of `s` (Go's `nextRune`; `&str` is always valid UTF-8).
+fn next_char(s: &str) -> Option<(char, &str)> {
+    let c = s.chars().next()?;
+    Some((c, &s[c.len_utf8()..]))
+}
+
+fn unhex(c: char) -> Option<u32> {
+    c.to_digit(16)
+}
+
+/// Go's `parseEscape`: a single-character escape at the start of `s` (which begins with
+/// `\`). Returns the character and the rest.
+fn parse_escape(s: &str) -> std::result::Result<(char, &str), String> {
+    let t = &s[1..];
+    let Some((c, mut t)) = next_char(t) else {
+        return Err(syntax_error(TRAILING_BACKSLASH, ""));
+    };
+    let invalid = |rest: &str| syntax_error(INVALID_ESCAPE, &s[..s.len() - rest.len()]);
+    match c {
+        '1'..='7' if !t.starts_with(|d: char| ('0'..='7').contains(&d)) => Err(invalid(t)),
+        '0'..='7' => {
+            let mut r = c as u32 - '0' as u32;
+            for _ in 1..3 {
+                match t.as_bytes().first() {
+                    Some(&d @ b'0'..=b'7') => {
+                        r = r * 8 + u32::from(d - b'0');
+                        t = &t[1..];
+                    }
+                    _ => break,
+                }
+            }
+            Ok((char::from_u32(r).unwrap_or('\0'), t))
+        }
+        'x' => {
+            let Some((c1, t1)) = next_char(t) else {
+                return Err(invalid(t));
+            };
+            if c1 == '{' {
+                let mut r: u32 = 0;
+                let mut n = 0;
+                let mut rest = t1;
+                loop {
+                    let Some((d, r2)) = next_char(rest) else {
+                        return Err(invalid(rest));
+                    };
+                    rest = r2;
+                    if d == '}' {
+                        break;
+                    }
+                    let Some(v) = unhex(d) else {
+                        return Err(invalid(rest));
+                    };
+                    r = r * 16 + v;
+                    if r > 0x10FFFF {
+                        return Err(invalid(rest));
+                    }
+                    n += 1;
+                }
+                if n == 0 {
+                    return Err(invalid(rest));
+                }
+                return Ok((char::from_u32(r).unwrap_or('\u{FFFD}'), rest));
+            }
+            let Some((c2, t2)) = next_char(t1) else {
+                return Err(invalid(t1));
+            };
+            match (unhex(c1), unhex(c2)) {
+                (Some(x), Some(y)) => Ok((char::from_u32(x * 16 + y).unwrap_or('\0'), t2)),
+                _ => Err(invalid(t2)),
+            }
+        }
+        'a' => Ok(('\u{7}', t)),
+        'f' => Ok(('\u{C}', t)),
+        'n' => Ok(('\n', t)),
+        'r' => Ok(('\r', t)),
+        't' => Ok(('\t', t)),
+        'v' => Ok(('\u{B}', t)),
+        c if c.is_ascii() && !c.is_ascii_alphanumeric() => Ok((c, t)),
+        _ => Err(invalid(t)),
+    }
+}
+
+/// Go's `parseUnicodeClass` for `s` starting with `\p` or `\P`: the Rust class text and the
+/// rest.
+fn parse_unicode_class(s: &str) -> std::result::Result<(String, &str), String> {
+    let mut negate = s.as_bytes()[1] == b'P';
+    let t = &s[2..];
+    let (seq_len, name, rest) = match next_char(t) {
+        Some(('{', _)) => {
+            let Some(end) = s.find('}') else {
+                return Err(syntax_error(INVALID_RANGE, s));
+            };
+            (end + 1, &s[3..end], &s[end + 1..])
+        }
+        Some((c, rest)) => (2 + c.len_utf8(), &t[..c.len_utf8()], rest),
+        None => (2, "", ""),
+    };
+    let seq = &s[..seq_len];
+    let mut name = name;
+    if let Some(n) = name.strip_prefix('^') {
+        negate = !negate;
+        name = n;
+    }
+    let known = name == "Any"
+        || CATEGORIES.contains(&name)
+        || name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && Regex::new(&format!(r"\p{{sc={name}}}")).is_ok();
+    if !known {
+        return Err(syntax_error(INVALID_RANGE, seq));
+    }
+    let p = if negate { 'P' } else { 'p' };
+    let class = if name == "Any" {
+        if negate {
+            r"[^\x00-\x{10FFFF}]".to_string()
+        } else {
+            r"[\x00-\x{10FFFF}]".to_string()
+        }
+    } else if CATEGORIES.contains(&name) {
+        format!(r"\{p}{{{name}}}")
+    } else {
+        format!(r"\{p}{{sc={name}}}")
+    };
+    Ok((class, rest))
+}
+
+/// Go's `parseClass` for `s` starting with `[`: the Rust class and the rest.
+fn parse_class(s: &str) -> std::result::Result<(String, &str), String> {
+    let mut out = String::from("[");
+    let mut t = &s[1..];
+    if let Some(rest) = t.strip_prefix('^') {
+        out.push('^');
+        t = rest;
+    }
+    let mut first = true;
+    while t.is_empty() || !t.starts_with(']') || first {
+        first = false;
+        // POSIX classes like [:alnum:].
+        if t.len() > 2 && t.starts_with("[:") {
+            if let Some(i) = t[2..].find(":]") {
+                let name = &t[..i + 4];
+                const POSIX: &[&str] = &[
+                    "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower",
+                    "print", "punct", "space", "upper", "word", "xdigit",
+                ];
+                let inner = &name[2..name.len() - 2];
+                if !POSIX.contains(&inner.trim_start_matches('^')) {
+                    return Err(syntax_error(INVALID_RANGE, name));
+                }
+                out.push_str(name);
+                t = &t[i + 4..];
+                continue;
+            }
+        }
+        if t.starts_with("\\p") || t.starts_with("\\P") {
+            let (class, rest) = parse_unicode_class(t)?;
+            out.push_str(&class);
+            t = rest;
+            continue;
+        }
+        if t.len() >= 2 && t.as_bytes()[0] == b'\\' {
+            if let Some((items, negated)) = perl_class(t.as_bytes()[1]) {
+                if negated {
+                    out.push_str(&format!("[^{items}]"));
+                } else {
+                    out.push_str(items);
+                }
+                t = &t[2..];
+                continue;
+            }
+        }
+        let rng = t;
+        let (lo, rest) = class_char_at(t, s)?;
+        t = rest;
+        let mut hi = lo;
+        if t.len() >= 2 && t.starts_with('-') && !t[1..].starts_with(']') {
+            let (h, rest) = class_char_at(&t[1..], s)?;
+            t = rest;
+            hi = h;
+            if hi < lo {
+                return Err(syntax_error(INVALID_RANGE, &rng[..rng.len() - t.len()]));
+            }
+        }
+        class_char(&mut out, lo);
+        if hi != lo {
+            out.push('-');
+            class_char(&mut out, hi);
+        }
+    }
+    out.push(']');
+    Ok((out, &t[1..]))
+}
+
+/// Go's `parseClassChar`: one (possibly escaped) character of a class.
+fn class_char_at<'s>(t: &'s str, whole: &str) -> std::result::Result<(char, &'s str), String> {
+    if t.is_empty() {
+        return Err(syntax_error(MISSING_BRACKET, whole));
+    }
+    if t.starts_with('\\') {
+        return parse_escape(t);
+    }
+    next_char(t).ok_or_else(|| syntax_error(MISSING_BRACKET, whole))
+}
+
+/// Go's `parseRepeat`: `{n}`, `{n,}` or `{n,m}` at the start of `s`; `None` when `{` is a
+/// literal. `-1` stands for "no maximum" / "too big".
+fn parse_repeat(s: &str) -> Option<(i64, i64, &str)> {
+    fn int(s: &str) -> Option<(i64, &str)> {
+        let b = s.as_bytes();
+        if b.first().is_none_or(|c| !c.is_ascii_digit()) {
+            return None;
+        }
+        if b.len() >= 2 && b[0] == b'0' && b[1].is_ascii_digit() {
+            return None;
+        }
+        let n = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        let mut v: i64 = 0;
+        for &c in &b[..n] {
+            if v >= 100_000_000 {
+                v = -1;
+                break;
+            }
+            v = v * 10 + i64::from(c - b'0');
+        }
+        Some((v, &s[n..]))
+    }
+    let s = s.strip_prefix('{')?;
+    let (mut min, s) = int(s)?;
+    let (max, s) = if let Some(s) = s.strip_prefix(',') {
+        if let Some(s) = s.strip_prefix('}') {
+            return Some((min, -1, s));
+        }
+        let (max, s) = int(s)?;
+        if max < 0 {
+            min = -1;
+        }
+        (max, s)
+    } else {
+        (min, s)
+    };
+    let rest = s.strip_prefix('}')?;
+    Some((min, max, rest))
+}
+
+/// An open group: where it starts in the output.
+struct Frame {
+    start: usize,
+}
+
+/// Translates a Go pattern into an equivalent `regex` crate pattern, or Go's parse error.
+pub fn translate(pattern: &str) -> std::result::Result<String, String> {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut frames: Vec<Frame> = Vec::new();
+    // The span of the operand a repetition would apply to (None after `(`, `|` or at start).
+    let mut atom: Option<usize> = None;
+    let mut last_repeat: Option<&str> = None;
+    let mut t = pattern;
+    while !t.is_empty() {
+        let mut repeat: Option<&str> = None;
+        let start = out.len();
+        let b = t.as_bytes()[0];
+        match b {
+            b'(' if t.starts_with("(?") => {
+                t = perl_flags(t, &mut out, &mut frames, &mut atom)?;
+            }
+            b'(' => {
+                frames.push(Frame { start });
+                out.push('(');
+                atom = None;
+                t = &t[1..];
+            }
+            b'|' => {
+                out.push('|');
+                atom = None;
+                t = &t[1..];
+            }
+            b')' => {
+                let Some(frame) = frames.pop() else {
+                    return Err(syntax_error(UNEXPECTED_PAREN, pattern));
+                };
+                out.push(')');
+                atom = Some(frame.start);
+                t = &t[1..];
+            }
+            b'^' | b'$' | b'.' => {
+                out.push(char::from(b));
+                atom = Some(start);
+                t = &t[1..];
+            }
+            b'[' => {
+                let (class, rest) = parse_class(t)?;
+                out.push_str(&class);
+                atom = Some(start);
+                t = rest;
+            }
+            b'*' | b'+' | b'?' | b'{' => {
+                let before = t;
+                let (op, mut after): (String, &str) = if b == b'{' {
+                    match parse_repeat(t) {
+                        None => {
+                            out.push_str(r"\{");
+                            atom = Some(start);
+                            t = &t[1..];
+                            last_repeat = None;
+                            continue;
+                        }
+                        Some((min, max, after)) => {
+                            if min < 0 || min > 1000 || max > 1000 || max >= 0 && min > max {
+                                return Err(syntax_error(
+                                    REPEAT_SIZE,
+                                    &before[..before.len() - after.len()],
+                                ));
+                            }
+                            let op = if max == -1 {
+                                format!("{{{min},}}")
+                            } else if max == min {
+                                format!("{{{min}}}")
+                            } else {
+                                format!("{{{min},{max}}}")
+                            };
+                            (op, after)
+                        }
+                    }
+                } else {
+                    (char::from(b).to_string(), &t[1..])
+                };
+                let mut op = op;
+                if let Some(rest) = after.strip_prefix('?') {
+                    after = rest;
+                    op.push('?');
+                }
+                if let Some(last) = last_repeat {
+                    return Err(syntax_error(
+                        NESTED_REPEAT,
+                        &last[..last.len() - after.len()],
+                    ));
+                }
+                let Some(a) = atom else {
+                    return Err(syntax_error(
+                        MISSING_ARG,
+                        &before[..before.len() - after.len()],
+                    ));
+                };
+                out.insert_str(a, "(?:");
+                out.push(')');
+                out.push_str(&op);
+                atom = Some(a);
+                repeat = Some(before);
+                t = after;
+            }
+            b'\\' => {
+                t = escape(t, &mut out, &mut atom)?;
+            }
+            _ => {
+                let (c, rest) = next_char(t).unwrap_or(('\0', ""));
+                out.push_str(&regex::escape(c.encode_utf8(&mut [0u8; 4])));
+                atom = Some(start);
+                t = rest;
+            }
+        }
+        if frames.len() > MAX_NESTING {
+            return Err(syntax_error("expression nests too deeply", pattern));
+        }
+        last_repeat = repeat;
+    }
+    if !frames.is_empty() {
+        return Err(syntax_error(MISSING_PAREN, pattern));
+    }
+    Ok(out)
+}
+
+/// A backslash sequence outside a class.
+fn escape<'s>(
+    t: &'s str,
+    out: &mut String,
+    atom: &mut Option<usize>,
+) -> std::result::Result<&'s str, String> {
+    let start = out.len();
+    if t.len() >= 2 {
+        let assertion = match t.as_bytes()[1] {
+            b'A' => Some(r"\A"),
+            b'z' => Some(r"\z"),
+            b'b' => Some(r"(?-u:\b)"),
+            b'B' => Some(r"(?-u:\B)"),
+            b'C' => return Err(syntax_error(INVALID_ESCAPE, &t[..2])),
+            b'Q' => {
+                let body = &t[2..];
+                let (lit, rest) = match body.find(r"\E") {
+                    Some(i) => (&body[..i], &body[i + 2..]),
+                    None => (body, ""),
+                };
+                for c in lit.chars() {
+                    let s = out.len();
+                    out.push_str(&regex::escape(c.encode_utf8(&mut [0u8; 4])));
+                    *atom = Some(s);
+                }
+                return Ok(rest);
+            }
+            _ => None,
+        };
+        if let Some(a) = assertion {
+            out.push_str(a);
+            *atom = Some(start);
+            return Ok(&t[2..]);
+        }
+        if t.as_bytes()[1] == b'p' || t.as_bytes()[1] == b'P' {
+            let (class, rest) = parse_unicode_class(t)?;
+            out.push_str(&class);
+            *atom = Some(start);
+            return Ok(rest);
+        }
+        if let Some((items, negated)) = perl_class(t.as_bytes()[1]) {
+            out.push_str(if negated { "[^" } else { "[" });
+            out.push_str(items);
+            out.push(']');
+            *atom = Some(start);
+            return Ok(&t[2..]);
+        }
+    }
+    let (c, rest) = parse_escape(t)?;
+    out.push_str(&regex::escape(c.encode_utf8(&mut [0u8; 4])));
+    *atom = Some(start);
+    Ok(rest)
+}
+
+/// Go's `parsePerlFlags` for `t` starting with `(?`: named groups, non-capturing groups and
+/// flag changes.
+fn perl_flags<'s>(
+    t: &'s str,
+    out: &mut String,
+    frames: &mut Vec<Frame>,
+    atom: &mut Option<usize>,
+) -> std::result::Result<&'s str, String> {
+    if t.len() > 4 && t.as_bytes()[2] == b'P' && t.as_bytes()[3] == b'<' {
+        let Some(end) = t.find('>') else {
+            return Err(syntax_error(INVALID_NAMED, t));
+        };
+        let name = &t[4..end];
+        if name.is_empty() || !name.bytes().all(|c| c == b'_' || c.is_ascii_alphanumeric()) {
+            return Err(syntax_error(INVALID_NAMED, &t[..end + 1]));
+        }
+        frames.push(Frame { start: out.len() });
+        out.push_str(&t[..end + 1]);
+        *atom = None;
+        return Ok(&t[end + 1..]);
+    }
+    let mut on = String::new();
+    let mut off = String::new();
+    let mut negative = false;
+    let mut saw_flag = false;
+    let mut rest = &t[2..];
+    while let Some((c, r)) = next_char(rest) {
+        rest = r;
+        match c {
+            'i' | 'm' | 's' | 'U' => {
+                let (add, remove) = if negative {
+                    (&mut off, &mut on)
+                } else {
+                    (&mut on, &mut off)
+                };
+                remove.retain(|x| x != c);
+                if !add.contains(c) {
+                    add.push(c);
+                }
+                saw_flag = true;
+            }
+            '-' if !negative => {
+                negative = true;
+                saw_flag = false;
+            }
+            ':' | ')' if !negative || saw_flag => {
+                let flags = if off.is_empty() {
+                    on
+                } else {
+                    format!("{on}-{off}")
+                };
+                if c == ':' {
+                    frames.push(Frame { start: out.len() });
+                    out.push_str(&format!("(?{flags}:"));
+                    *atom = None;
+                } else if !flags.is_empty() {
+                    out.push_str(&format!("(?{flags})"));
+                }
+                return Ok(rest);
+            }
+            _ => break,
+        }
+    }
+    Err(syntax_error(INVALID_PERL, &t[..t.len() - rest.len()]))
+}
+
+fn cache() -> &'static Mutex<HashMap<String, std::result::Result<Arc<Regex>, String>>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, std::result::Result<Arc<Regex>, String>>>> =
+        OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Go's `regexp.Compile`: the compiled regex, or Go's error text.
+pub fn compile(pattern: &str) -> std::result::Result<Arc<Regex>, String> {
+    if let Ok(cache) = cache().lock() {
+        if let Some(hit) = cache.get(pattern) {
+            return hit.clone();
+        }
+    }
+    let result = translate(pattern).and_then(|rust| {
+        RegexBuilder::new(&rust)
+            .size_limit(SIZE_LIMIT)
+            .nest_limit(4 * MAX_NESTING as u32)
+            .build()
+            .map(Arc::new)
+            .map_err(|e| match e {
+                regex::Error::CompiledTooBig(_) => syntax_error("expression too large", pattern),
+                other => format!("error parsing regexp: {other}"),
+            })
+    });
+    if let Ok(mut cache) = cache().lock() {
+        if cache.len() >= CACHE_CAP {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), result.clone());
+    }
+    result
+}
+
+/// Go's `regexp.MustCompile` panic text for a bad pattern.
+fn must_compile(pattern: &str) -> Result<Arc<Regex>> {
+    compile(pattern).map_err(|e| {
+        let quoted = if can_backquote(pattern) {
+            format!("`{pattern}`")
+        } else {
+            go_quote(pattern)
+        };
+        format!("regexp: Compile({quoted}): {e}")
+    })
+}
+
+/// Whether a sprig regex function panics (`MustCompile`) or returns the error (`must*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// `regexFind` & co.: `regexp.MustCompile`.
+    Panic,
+    /// `mustRegexFind` & co.: `regexp.Compile`'s error.
+    Error,
+}
+
+fn get(pattern: &str, mode: Mode) -> Result<Arc<Regex>> {
+    match mode {
+        Mode::Panic => must_compile(pattern),
+        Mode::Error => compile(pattern),
+    }
+}
+
+/// `regexMatch` (bad pattern: false) / `mustRegexMatch` (bad pattern: error).
+pub fn is_match(pattern: &str, s: &str, mode: Mode) -> Result<bool> {
+    match compile(pattern) {
+        Ok(re) => Ok(re.is_match(s)),
+        Err(e) if mode == Mode::Error => Err(e),
+        Err(_) => Ok(false),
+    }
+}
+
+/// Go's `FindAllStringIndex(s, n)`: `n < 0` means all.
+fn find_all(re: &Regex, s: &str, n: i64) -> Vec<(usize, usize)> {
+    let limit = if n < 0 { usize::MAX } else { n as usize };
+    re.find_iter(s)
+        .take(limit)
+        .map(|m| (m.start(), m.end()))
+        .collect()
+}
+
+/// `regexFindAll(regex, s, n)`.
+pub fn find_all_strings<'a>(pattern: &str, s: &str, n: i64, mode: Mode) -> Result<Value<'a>> {
+    let re = get(pattern, mode)?;
+    Ok(Value::strings(
+        find_all(&re, s, n).into_iter().map(|(a, b)| &s[a..b]),
+    ))
+}
+
+/// `regexFind(regex, s)`: the first match or "".
+pub fn find(pattern: &str, s: &str, mode: Mode) -> Result<String> {
+    let re = get(pattern, mode)?;
+    Ok(re.find(s).map_or(String::new(), |m| m.as_str().to_string()))
+}
+
+/// `regexReplaceAll(regex, s, repl)` (with `$1` expansion) and the literal variant; the
+/// output is checked against the budget as it grows.
+pub fn replace_all(
+    pattern: &str,
+    s: &str,
+    repl: &str,
+    literal: bool,
+    mode: Mode,
+) -> Result<String> {
+    let re = get(pattern, mode)?;
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    if literal || !repl.contains('$') {
+        for m in re.find_iter(s) {
+            out.push_str(&s[last..m.start()]);
+            out.push_str(repl);
+            last = m.end();
+            super::budget(out.len())?;
+        }
+    } else {
+        for caps in re.captures_iter(s) {
+            let Some(m) = caps.get(0) else { continue };
+            out.push_str(&s[last..m.start()]);
+            caps.expand(repl, &mut out);
+            last = m.end();
+            super::budget(out.len())?;
+        }
+    }
+    out.push_str(&s[last..]);
+    super::budget(out.len())?;
+    Ok(out)
+}
+
+/// `regexSplit(regex, s, n)`: Go's `Regexp.Split`.
+pub fn split<'a>(pattern: &str, s: &str, n: i64, mode: Mode) -> Result<Value<'a>> {
+    let re = get(pattern, mode)?;
+    if n == 0 {
+        return Ok(Value::strings(Vec::<String>::new()));
+    }
+    if !pattern.is_empty() && s.is_empty() {
+        return Ok(Value::strings([""]));
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    let (mut beg, mut end) = (0, 0);
+    for (a, b) in find_all(&re, s, n) {
+        if n > 0 && parts.len() as i64 == n - 1 {
+            break;
+        }
+        end = a;
+        if b != 0 {
+            parts.push(&s[beg..end]);
+        }
+        beg = b;
+    }
+    if end != s.len() {
+        parts.push(&s[beg..]);
+    }
+    Ok(Value::strings(parts))
+}
+
+/// Go's `regexp.QuoteMeta`.
+pub fn quote_meta(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        if r"\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
