@@ -46,7 +46,7 @@ pub struct Input<'a> {
 }
 
 /// Stack for compiling one expression (virtual memory, committed only as used).
-const COMPILE_STACK: usize = 64 << 20;
+const COMPILE_STACK: usize = 16 << 20;
 
 struct Inner {
     source: String,
@@ -124,8 +124,8 @@ impl Expression {
     /// The program for this payload's kind (compiled on first use).
     fn program(&self, payload: &serde_json::Value) -> Result<&Arc<Program>, ExprError> {
         let slot = &self.inner.programs[kind_index(payload)];
-        // Checking, folding and compiling recurse over the tree (at most
-        // `parser::MAX_TREE_DEPTH` levels): give them a stack of their own.
+        // Checking, folding, compiling, cloning and dropping the tree recurse over it (at
+        // most `parser::MAX_TREE_DEPTH` levels): give them a stack of their own.
         slot.get_or_init(|| stacker::grow(COMPILE_STACK, || self.build(payload)))
             .as_ref()
             .map_err(Clone::clone)

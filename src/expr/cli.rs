@@ -209,7 +209,12 @@ pub fn run(args: &ExprArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
             let expr = case["expr"].as_str().unwrap_or("");
             let got = evaluate(kind, &case["env"], expr);
             all_ok &= got.get("error").is_none();
-            write_line(out, &json!({"id": case["id"], "got": got}))?;
+            writeln!(out, "{{\"id\":{},\"got\":{}}}", case["id"], got).map_err(|source| {
+                CliError::Io {
+                    what: "output".into(),
+                    source,
+                }
+            })?;
         }
         return Ok(if all_ok {
             ExitCode::SUCCESS
