@@ -319,6 +319,10 @@ pub fn parse_float(s: &str) -> Option<f64> {
             clean.push(char::from(b[i]));
             i += 1;
         }
+        // The exponent starts with a digit; underscores may follow.
+        if i >= b.len() || !b[i].is_ascii_digit() {
+            return None;
+        }
         let start = i;
         while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'_') {
             if b[i] == b'_' {

@@ -355,7 +355,7 @@ pub fn split_n(s: &str, sep: &str, n: i64) -> Vec<String> {
     if n < 0 {
         return s.split(sep).map(str::to_string).collect();
     }
-    s.splitn(n.min(usize::MAX as i64) as usize, sep)
+    s.splitn(usize::try_from(n).unwrap_or(usize::MAX), sep)
         .map(str::to_string)
         .collect()
 }
