@@ -112,9 +112,9 @@ fn next_valid_rune(s: &str, prev: char) -> (char, usize) {
 }
 
 /// Advances `offset`/`remaining` over runes while `keep` holds; returns the last rune read.
-fn scan<'s>(
+fn scan(
     offset: &mut usize,
-    remaining: &mut &'s str,
+    remaining: &mut &str,
     mut r: char,
     keep: impl Fn(char) -> bool,
 ) -> char {

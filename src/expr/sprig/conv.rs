@@ -77,7 +77,7 @@ pub fn kind_of(v: &Value<'_>) -> &'static str {
 
 /// Go's `int64(f)` on amd64: truncation, and `math.MinInt64` for NaN and out-of-range values.
 pub fn f64_to_i64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9_223_372_036_854_775_808.0 || f < -9_223_372_036_854_775_808.0 {
+    if f.is_nan() || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
         i64::MIN
     } else {
         f as i64

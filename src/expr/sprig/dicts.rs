@@ -100,13 +100,11 @@ fn merge_into<'a>(
             }
             continue;
         }
-        if sv.is_map() && depth < MAX_MERGE_DEPTH {
-            if let Some(d) = dv.filter(|d| d.is_map()) {
-                let mut inner = entries(d);
-                merge_into(&mut inner, &sv, overwrite, depth + 1);
-                dst.insert(k, Value::map(inner));
-                continue;
-            }
+        if let Some(d) = dv.filter(|d| d.is_map() && sv.is_map() && depth < MAX_MERGE_DEPTH) {
+            let mut inner = entries(d);
+            merge_into(&mut inner, &sv, overwrite, depth + 1);
+            dst.insert(k, Value::map(inner));
+            continue;
         }
         let fill = match dv {
             None => true,

@@ -240,7 +240,7 @@ pub fn chunk<'a>(size: i64, list: &Value<'a>) -> Result<Value<'a>> {
         for j in 0..clen {
             let ix = i.wrapping_mul(size).wrapping_add(j);
             let Some(x) = usize::try_from(ix).ok().and_then(|ix| items.get(ix)) else {
-                return Err(format!("reflect: slice index out of range"));
+                return Err("reflect: slice index out of range".to_string());
             };
             part.push(x.clone());
         }

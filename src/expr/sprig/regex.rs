@@ -217,21 +217,20 @@ fn parse_class(s: &str) -> std::result::Result<(String, &str), String> {
     while t.is_empty() || !t.starts_with(']') || first {
         first = false;
         // POSIX classes like [:alnum:].
-        if t.len() > 2 && t.starts_with("[:") {
-            if let Some(i) = t[2..].find(":]") {
-                let name = &t[..i + 4];
-                const POSIX: &[&str] = &[
-                    "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower",
-                    "print", "punct", "space", "upper", "word", "xdigit",
-                ];
-                let inner = &name[2..name.len() - 2];
-                if !POSIX.contains(&inner.trim_start_matches('^')) {
-                    return Err(syntax_error(INVALID_RANGE, name));
-                }
-                out.push_str(name);
-                t = &t[i + 4..];
-                continue;
+        // POSIX classes like [:alnum:] (an unterminated `[:` is two literals).
+        if let Some(i) = t.strip_prefix("[:").and_then(|r| r.find(":]")) {
+            let name = &t[..i + 4];
+            const POSIX: &[&str] = &[
+                "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print",
+                "punct", "space", "upper", "word", "xdigit",
+            ];
+            let inner = &name[2..name.len() - 2];
+            if !POSIX.contains(&inner.strip_prefix('^').unwrap_or(inner)) {
+                return Err(syntax_error(INVALID_RANGE, name));
             }
+            out.push_str(name);
+            t = &t[i + 4..];
+            continue;
         }
         if t.starts_with("\\p") || t.starts_with("\\P") {
             let (class, rest) = parse_unicode_class(t)?;
@@ -239,16 +238,18 @@ fn parse_class(s: &str) -> std::result::Result<(String, &str), String> {
             t = rest;
             continue;
         }
-        if t.len() >= 2 && t.as_bytes()[0] == b'\\' {
-            if let Some((items, negated)) = perl_class(t.as_bytes()[1]) {
-                if negated {
-                    out.push_str(&format!("[^{items}]"));
-                } else {
-                    out.push_str(items);
-                }
-                t = &t[2..];
-                continue;
+        if let Some((items, negated)) = t
+            .strip_prefix('\\')
+            .and_then(|r| r.bytes().next())
+            .and_then(perl_class)
+        {
+            if negated {
+                out.push_str(&format!("[^{items}]"));
+            } else {
+                out.push_str(items);
             }
+            t = &t[2..];
+            continue;
         }
         let rng = t;
         let (lo, rest) = class_char_at(t, s)?;
@@ -386,7 +387,7 @@ pub fn translate(pattern: &str) -> std::result::Result<String, String> {
                             continue;
                         }
                         Some((min, max, after)) => {
-                            if min < 0 || min > 1000 || max > 1000 || max >= 0 && min > max {
+                            if !(0..=1000).contains(&min) || max > 1000 || max >= 0 && min > max {
                                 return Err(syntax_error(
                                     REPEAT_SIZE,
                                     &before[..before.len() - after.len()],
@@ -570,18 +571,18 @@ fn perl_flags<'s>(
     Err(syntax_error(INVALID_PERL, &t[..t.len() - rest.len()]))
 }
 
-fn cache() -> &'static Mutex<HashMap<String, std::result::Result<Arc<Regex>, String>>> {
-    static CACHE: OnceLock<Mutex<HashMap<String, std::result::Result<Arc<Regex>, String>>>> =
-        OnceLock::new();
+/// A compiled pattern or Go's error text.
+type Compiled = std::result::Result<Arc<Regex>, String>;
+
+fn cache() -> &'static Mutex<HashMap<String, Compiled>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Compiled>>> = OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
 /// Go's `regexp.Compile`: the compiled regex, or Go's error text.
-pub fn compile(pattern: &str) -> std::result::Result<Arc<Regex>, String> {
-    if let Ok(cache) = cache().lock() {
-        if let Some(hit) = cache.get(pattern) {
-            return hit.clone();
-        }
+pub fn compile(pattern: &str) -> Compiled {
+    if let Some(hit) = cache().lock().ok().and_then(|c| c.get(pattern).cloned()) {
+        return hit;
     }
     let result = translate(pattern).and_then(|rust| {
         RegexBuilder::new(&rust)

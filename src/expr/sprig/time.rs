@@ -59,11 +59,9 @@ pub fn parse_duration(orig: &str) -> Option<i64> {
     const LIMIT: u64 = 1 << 63;
     let mut s = orig;
     let mut neg = false;
-    if let Some(c) = s.chars().next() {
-        if c == '-' || c == '+' {
-            neg = c == '-';
-            s = &s[1..];
-        }
+    if let Some(rest) = s.strip_prefix(['-', '+']) {
+        neg = s.starts_with('-');
+        s = rest;
     }
     if s == "0" {
         return Some(0);

@@ -306,10 +306,8 @@ fn user_string(user: &(String, Option<String>)) -> String {
 /// `URL.Hostname()`.
 fn hostname(host: &str) -> &str {
     let mut h = host;
-    if let Some(colon) = h.rfind(':') {
-        if valid_optional_port(&h[colon..]) {
-            h = &h[..colon];
-        }
+    if let Some(colon) = h.rfind(':').filter(|&c| valid_optional_port(&h[c..])) {
+        h = &h[..colon];
     }
     if h.starts_with('[') && h.ends_with(']') && h.len() >= 2 {
         h = &h[1..h.len() - 1];

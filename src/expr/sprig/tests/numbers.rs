@@ -182,7 +182,8 @@ fn ceil_floor_round() {
     assert_eq!(num("ceil", vec![f(1.2)]), 2.0);
     assert_eq!(num("floor", vec![s("1.8")]), 1.0);
     assert_eq!(num("ceil", vec![Value::Nil]), 0.0);
-    assert_eq!(num("round", vec![f(3.14159), i(2)]), 3.14);
+    assert_eq!(num("round", vec![f(1.23456), i(2)]), 1.23);
+    assert_eq!(num("round", vec![f(2.71428), i(2)]), 2.71);
     assert_eq!(num("round", vec![f(2.5), i(0)]), 3.0);
     assert_eq!(num("round", vec![f(-2.5), i(0)]), -3.0);
     // sprig rounds negative numbers with floor below the threshold.
