@@ -1,11 +1,15 @@
 //! The table of implemented sprig functions: each name's Go parameter list (checked like
 //! `reflect.Value.Call` before the function runs) and its implementation.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::expr::gofmt;
 use crate::expr::value::Value;
 
 use super::args::{Args, P, Sig};
 use super::conv::{self, empty, strval, to_float64, to_int64};
+use super::names::NAMES;
 use super::numeric::{self, DecOp};
 use super::regex::{self, Mode};
 use super::{Result, case, dicts, encoding, gounicode, json, lists, paths, text, time, url};
@@ -37,8 +41,22 @@ fn floats(values: &[Value<'_>]) -> Vec<f64> {
     values.iter().map(to_float64).collect()
 }
 
-/// Looks up an implemented function.
-pub fn lookup(name: &str) -> Option<(Sig, Imp)> {
+/// Looks up an implemented function in a table built once from [`lookup`].
+pub fn find(name: &str) -> Option<(Sig, Imp)> {
+    static TABLE: OnceLock<HashMap<&'static str, (Sig, Imp)>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            NAMES
+                .iter()
+                .filter_map(|&n| lookup(n).map(|entry| (n, entry)))
+                .collect()
+        })
+        .get(name)
+        .copied()
+}
+
+/// The signature and implementation of `name`, if it is implemented.
+fn lookup(name: &str) -> Option<(Sig, Imp)> {
     use P::{Any, Bool, F64, Int, Map, Str};
     const A: Option<P> = Some(Any);
     let entry: (Sig, Imp) = match name {

@@ -79,49 +79,92 @@ pub fn compact<'a>(list: &Value<'a>) -> Result<Value<'a>> {
     ))
 }
 
-/// A hashable identity for scalars under `reflect.DeepEqual` (type and value); `None` for
-/// values that need a full comparison (and for NaN, which equals nothing).
-#[derive(Hash, PartialEq, Eq)]
-enum Key {
-    Nil,
-    Bool(bool),
-    Int(&'static str, i64),
-    Float(u64),
-    Str(String),
+/// Nesting past which [`deep_key`] gives up (the value is then compared one by one).
+const MAX_KEY_DEPTH: usize = 200;
+
+/// A canonical encoding of a value's type and contents: two values have the same key exactly
+/// when `reflect.DeepEqual` holds. `None` for values that equal nothing (NaN, functions) or
+/// are nested too deeply.
+fn deep_key(v: &Value<'_>) -> Option<String> {
+    let mut out = String::new();
+    push_key(&mut out, v, 0).then_some(out)
 }
 
-fn key(v: &Value<'_>) -> Option<Key> {
-    Some(match v {
-        Value::Nil => Key::Nil,
-        Value::Bool(b) => Key::Bool(*b),
-        Value::Int(i) => Key::Int("int", *i),
-        Value::Int64(i) => Key::Int("int64", *i),
-        Value::Duration(i) => Key::Int("duration", *i),
-        Value::Uint8(b) => Key::Int("uint8", i64::from(*b)),
-        Value::Float(f) if f.is_nan() => return None,
-        Value::Float(f) => Key::Float(if *f == 0.0 { 0 } else { f.to_bits() }),
-        Value::Str(_) | Value::String(_) => Key::Str(v.as_str().unwrap_or_default().to_string()),
-        _ => return None,
-    })
+fn push_key(out: &mut String, v: &Value<'_>, depth: usize) -> bool {
+    use std::fmt::Write as _;
+    if depth > MAX_KEY_DEPTH {
+        return false;
+    }
+    let _ = write!(out, "{}|", v.go_type());
+    match v {
+        Value::Nil => {}
+        Value::Bool(b) => out.push(if *b { '1' } else { '0' }),
+        Value::Int(n) | Value::Int64(n) | Value::Duration(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Uint8(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Value::Float(x) if x.is_nan() => return false,
+        Value::Float(x) => {
+            // DeepEqual uses ==, so -0 equals 0.
+            let _ = write!(out, "{}", if *x == 0.0 { 0 } else { x.to_bits() });
+        }
+        Value::Func(_) => return false,
+        Value::Str(_) | Value::String(_) | Value::Bytes(_) => {
+            let text = super::conv::strval(v);
+            let _ = write!(out, "{}:{text}", text.len());
+        }
+        _ => {
+            if let Some(items) = v.array_items() {
+                let _ = write!(out, "{}[", items.len());
+                for x in &items {
+                    if !push_key(out, x, depth + 1) {
+                        return false;
+                    }
+                    out.push(',');
+                }
+                out.push(']');
+            } else if let Some(entries) = v.map_entries() {
+                let mut parts = Vec::with_capacity(entries.len());
+                for (k, x) in &entries {
+                    let mut part = String::new();
+                    if !push_key(&mut part, k, depth + 1) || !push_key(&mut part, x, depth + 1) {
+                        return false;
+                    }
+                    parts.push(part);
+                }
+                parts.sort();
+                let _ = write!(out, "{}{{", parts.len());
+                for p in parts {
+                    out.push_str(&p);
+                    out.push(',');
+                }
+                out.push('}');
+            }
+        }
+    }
+    true
 }
 
-/// A set of values under `reflect.DeepEqual`: scalars hashed, the rest compared one by one.
+/// A set of values under `reflect.DeepEqual`: hashed by [`deep_key`], the rest compared one
+/// by one.
 #[derive(Default)]
 struct DeepSet<'a> {
-    keys: HashSet<Key>,
+    keys: HashSet<String>,
     others: Vec<Value<'a>>,
 }
 
 impl<'a> DeepSet<'a> {
     fn contains(&self, v: &Value<'_>) -> bool {
-        match key(v) {
+        match deep_key(v) {
             Some(k) => self.keys.contains(&k),
             None => self.others.iter().any(|o| deep_equal(o, v)),
         }
     }
 
     fn insert(&mut self, v: &Value<'a>) {
-        match key(v) {
+        match deep_key(v) {
             Some(k) => {
                 self.keys.insert(k);
             }

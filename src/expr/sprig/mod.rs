@@ -93,7 +93,7 @@ fn budget(len: usize) -> Result<()> {
 /// `Err(text)` is the Go error or panic text (e.g. `reflect: Call using int as type string`);
 /// the engine appends the call's position.
 pub fn call<'a>(name: &str, args: Vec<Value<'a>>) -> Result<Value<'a>> {
-    if let Some((sig, imp)) = dispatch::lookup(name) {
+    if let Some((sig, imp)) = dispatch::find(name) {
         args::check(&args, sig)?;
         return imp(args::Args::new(args));
     }

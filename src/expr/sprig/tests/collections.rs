@@ -129,6 +129,47 @@ fn reverse_compact_uniq_without_has() {
 }
 
 #[test]
+fn deep_equality_of_nested_values() {
+    let u = ok(
+        "uniq",
+        vec![list(vec![
+            j(r#"{"a":1}"#),
+            dict(vec![s("a"), f(1.0)]),
+            dict(vec![s("a"), i(1)]),
+            f(0.0),
+            f(-0.0),
+            s("a"),
+            Value::Bytes(b"a".as_slice().into()),
+        ])],
+    );
+    assert_eq!(u.array_len(), Some(5));
+    assert_eq!(js(&u), r#"[{"a":1},{"a":1},0,"a","YQ=="]"#);
+    let w = ok(
+        "without",
+        vec![
+            list(vec![
+                j("[1,2]"),
+                list(vec![f(1.0), f(2.0)]),
+                list(vec![i(1), i(2)]),
+            ]),
+            list(vec![f(1.0), f(2.0)]),
+        ],
+    );
+    assert_eq!(w.array_len(), Some(1));
+    assert_eq!(
+        w.array_get(0)
+            .and_then(|x| x.array_get(0))
+            .map(|x| x.go_type().into_owned())
+            .as_deref(),
+        Some("int")
+    );
+    // Many distinct objects are handled by hashing, not pairwise comparison.
+    let many: Vec<String> = (0..20_000).map(|n| format!(r#"{{"id":{n}}}"#)).collect();
+    let big = j(&format!("[{}]", many.join(",")));
+    assert_eq!(ok("uniq", vec![big]).array_len(), Some(20_000));
+}
+
+#[test]
 fn slice_keeps_the_list_type() {
     let l = list(vec![i(1), i(2), i(3), i(4)]);
     assert_eq!(js(&ok("slice", vec![l.clone(), i(1), i(3)])), "[2,3]");
