@@ -8,7 +8,8 @@
 //!   `(?x)`, …) can never change the meaning;
 //! - Go's Perl classes `\d \s \w` and `\b \B` are ASCII-only, so they become explicit
 //!   ASCII sets and `(?-u:\b)`;
-//! - `\Q…\E` becomes escaped literals; repetition operators wrap their operand in `(?:…)`.
+//! - `\Q…\E` becomes escaped literals; repetitions are written in brace form and flag
+//!   groups are held back until the next operand (see [`translate`]).
 //!
 //! Both engines are leftmost-first with the same empty-match rules, so matches, captures
 //! and `$1` / `${name}` expansion agree. Compiled regexes are cached (patterns are usually
@@ -324,89 +325,85 @@ fn parse_repeat(s: &str) -> Option<(i64, i64, &str)> {
     Some((min, max, rest))
 }
 
-/// An open group: where it starts in the output.
-struct Frame {
-    start: usize,
-}
-
 /// Translates a Go pattern into an equivalent `regex` crate pattern, or Go's parse error.
+///
+/// The output is only ever appended to, so translation is linear in the pattern length.
+/// Repetitions are written in brace form (`{0,}` for `*`), which the `regex` crate lets stack
+/// like Go does after a flag group (`a*(?i)?` is `(a*)?`, not a lazy star). Flag groups are
+/// held back until the next operand, so an operand and its repetition are always adjacent.
 pub fn translate(pattern: &str) -> std::result::Result<String, String> {
     let mut out = String::with_capacity(pattern.len() + 16);
-    let mut frames: Vec<Frame> = Vec::new();
-    // The span of the operand a repetition would apply to (None after `(`, `|` or at start).
-    let mut atom: Option<usize> = None;
+    // Open groups; their flags end with them.
+    let mut depth = 0usize;
+    // Flag groups not yet written (they apply from the next operand on).
+    let mut pending = String::new();
+    // Whether a repetition has an operand (false after `(`, `|` or at the start).
+    let mut operand = false;
     let mut last_repeat: Option<&str> = None;
     let mut t = pattern;
     while !t.is_empty() {
         let mut repeat: Option<&str> = None;
-        let start = out.len();
         let b = t.as_bytes()[0];
         match b {
             b'(' if t.starts_with("(?") => {
-                t = perl_flags(t, &mut out, &mut frames, &mut atom)?;
+                t = perl_flags(t, &mut out, &mut pending, &mut depth, &mut operand)?;
             }
             b'(' => {
-                frames.push(Frame { start });
+                out.push_str(&pending);
+                pending.clear();
+                depth += 1;
                 out.push('(');
-                atom = None;
+                operand = false;
                 t = &t[1..];
             }
             b'|' => {
                 out.push('|');
-                atom = None;
+                operand = false;
                 t = &t[1..];
             }
             b')' => {
-                let Some(frame) = frames.pop() else {
+                if depth == 0 {
                     return Err(syntax_error(UNEXPECTED_PAREN, pattern));
-                };
+                }
+                depth -= 1;
+                pending.clear();
                 out.push(')');
-                atom = Some(frame.start);
+                operand = true;
                 t = &t[1..];
-            }
-            b'^' | b'$' | b'.' => {
-                out.push(char::from(b));
-                atom = Some(start);
-                t = &t[1..];
-            }
-            b'[' => {
-                let (class, rest) = parse_class(t)?;
-                out.push_str(&class);
-                atom = Some(start);
-                t = rest;
             }
             b'*' | b'+' | b'?' | b'{' => {
                 let before = t;
-                let (op, mut after): (String, &str) = if b == b'{' {
-                    match parse_repeat(t) {
-                        None => {
-                            out.push_str(r"\{");
-                            atom = Some(start);
-                            t = &t[1..];
-                            last_repeat = None;
-                            continue;
-                        }
-                        Some((min, max, after)) => {
-                            if !(0..=1000).contains(&min) || max > 1000 || max >= 0 && min > max {
-                                return Err(syntax_error(
-                                    REPEAT_SIZE,
-                                    &before[..before.len() - after.len()],
-                                ));
-                            }
-                            let op = if max == -1 {
-                                format!("{{{min},}}")
-                            } else if max == min {
-                                format!("{{{min}}}")
-                            } else {
-                                format!("{{{min},{max}}}")
-                            };
-                            (op, after)
-                        }
+                let (mut op, mut after) = if b == b'{' {
+                    let Some((min, max, after)) = parse_repeat(t) else {
+                        // Not a repetition: `{` is a literal.
+                        out.push_str(&pending);
+                        pending.clear();
+                        out.push_str(r"\{");
+                        operand = true;
+                        t = &t[1..];
+                        last_repeat = None;
+                        continue;
+                    };
+                    if !(0..=1000).contains(&min) || max > 1000 || max >= 0 && min > max {
+                        return Err(syntax_error(
+                            REPEAT_SIZE,
+                            &before[..before.len() - after.len()],
+                        ));
                     }
+                    let op = match max {
+                        -1 => format!("{{{min},}}"),
+                        _ if max == min => format!("{{{min}}}"),
+                        _ => format!("{{{min},{max}}}"),
+                    };
+                    (op, after)
                 } else {
-                    (char::from(b).to_string(), &t[1..])
+                    let op = match b {
+                        b'*' => "{0,}",
+                        b'+' => "{1,}",
+                        _ => "{0,1}",
+                    };
+                    (op.to_string(), &t[1..])
                 };
-                let mut op = op;
                 if let Some(rest) = after.strip_prefix('?') {
                     after = rest;
                     op.push('?');
@@ -417,47 +414,52 @@ pub fn translate(pattern: &str) -> std::result::Result<String, String> {
                         &last[..last.len() - after.len()],
                     ));
                 }
-                let Some(a) = atom else {
+                if !operand {
                     return Err(syntax_error(
                         MISSING_ARG,
                         &before[..before.len() - after.len()],
                     ));
-                };
-                out.insert_str(a, "(?:");
-                out.push(')');
+                }
                 out.push_str(&op);
-                atom = Some(a);
                 repeat = Some(before);
                 t = after;
             }
-            b'\\' => {
-                t = escape(t, &mut out, &mut atom)?;
-            }
             _ => {
-                let (c, rest) = next_char(t).unwrap_or(('\0', ""));
-                out.push_str(&regex::escape(c.encode_utf8(&mut [0u8; 4])));
-                atom = Some(start);
-                t = rest;
+                out.push_str(&pending);
+                pending.clear();
+                t = match b {
+                    b'^' | b'$' | b'.' => {
+                        out.push(char::from(b));
+                        &t[1..]
+                    }
+                    b'[' => {
+                        let (class, rest) = parse_class(t)?;
+                        out.push_str(&class);
+                        rest
+                    }
+                    b'\\' => escape(t, &mut out)?,
+                    _ => {
+                        let (c, rest) = next_char(t).unwrap_or(('\0', ""));
+                        out.push_str(&regex::escape(c.encode_utf8(&mut [0u8; 4])));
+                        rest
+                    }
+                };
+                operand = true;
             }
         }
-        if frames.len() > MAX_NESTING {
+        if depth > MAX_NESTING {
             return Err(syntax_error("expression nests too deeply", pattern));
         }
         last_repeat = repeat;
     }
-    if !frames.is_empty() {
+    if depth > 0 {
         return Err(syntax_error(MISSING_PAREN, pattern));
     }
     Ok(out)
 }
 
-/// A backslash sequence outside a class.
-fn escape<'s>(
-    t: &'s str,
-    out: &mut String,
-    atom: &mut Option<usize>,
-) -> std::result::Result<&'s str, String> {
-    let start = out.len();
+/// A backslash sequence outside a class (an empty `\Q\E` writes nothing).
+fn escape<'s>(t: &'s str, out: &mut String) -> std::result::Result<&'s str, String> {
     if t.len() >= 2 {
         let assertion = match t.as_bytes()[1] {
             b'A' => Some(r"\A"),
@@ -472,9 +474,7 @@ fn escape<'s>(
                     None => (body, ""),
                 };
                 for c in lit.chars() {
-                    let s = out.len();
                     out.push_str(&regex::escape(c.encode_utf8(&mut [0u8; 4])));
-                    *atom = Some(s);
                 }
                 return Ok(rest);
             }
@@ -482,36 +482,33 @@ fn escape<'s>(
         };
         if let Some(a) = assertion {
             out.push_str(a);
-            *atom = Some(start);
             return Ok(&t[2..]);
         }
         if t.as_bytes()[1] == b'p' || t.as_bytes()[1] == b'P' {
             let (class, rest) = parse_unicode_class(t)?;
             out.push_str(&class);
-            *atom = Some(start);
             return Ok(rest);
         }
         if let Some((items, negated)) = perl_class(t.as_bytes()[1]) {
             out.push_str(if negated { "[^" } else { "[" });
             out.push_str(items);
             out.push(']');
-            *atom = Some(start);
             return Ok(&t[2..]);
         }
     }
     let (c, rest) = parse_escape(t)?;
     out.push_str(&regex::escape(c.encode_utf8(&mut [0u8; 4])));
-    *atom = Some(start);
     Ok(rest)
 }
 
 /// Go's `parsePerlFlags` for `t` starting with `(?`: named groups, non-capturing groups and
-/// flag changes.
+/// flag changes (held in `pending` until the next operand).
 fn perl_flags<'s>(
     t: &'s str,
     out: &mut String,
-    frames: &mut Vec<Frame>,
-    atom: &mut Option<usize>,
+    pending: &mut String,
+    depth: &mut usize,
+    operand: &mut bool,
 ) -> std::result::Result<&'s str, String> {
     if t.len() > 4 && t.as_bytes()[2] == b'P' && t.as_bytes()[3] == b'<' {
         let Some(end) = t.find('>') else {
@@ -521,9 +518,11 @@ fn perl_flags<'s>(
         if name.is_empty() || !name.bytes().all(|c| c == b'_' || c.is_ascii_alphanumeric()) {
             return Err(syntax_error(INVALID_NAMED, &t[..end + 1]));
         }
-        frames.push(Frame { start: out.len() });
+        out.push_str(pending);
+        pending.clear();
+        *depth += 1;
         out.push_str(&t[..end + 1]);
-        *atom = None;
+        *operand = false;
         return Ok(&t[end + 1..]);
     }
     let mut on = String::new();
@@ -557,11 +556,13 @@ fn perl_flags<'s>(
                     format!("{on}-{off}")
                 };
                 if c == ':' {
-                    frames.push(Frame { start: out.len() });
+                    out.push_str(pending);
+                    pending.clear();
+                    *depth += 1;
                     out.push_str(&format!("(?{flags}:"));
-                    *atom = None;
+                    *operand = false;
                 } else if !flags.is_empty() {
-                    out.push_str(&format!("(?{flags})"));
+                    pending.push_str(&format!("(?{flags})"));
                 }
                 return Ok(rest);
             }

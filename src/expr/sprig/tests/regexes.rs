@@ -91,6 +91,14 @@ fn go_syntax_that_rust_reads_differently() {
     assert!(m(r"[[:alpha:]]+[[:^digit:]]", "ab!"));
     assert!(m(r"^*a", "a"));
     assert!(m(r"a(?i)b*B", "abbB"));
+    // A flag group between an operand and a repetition: the repetition applies to the
+    // operand, the flags to what follows.
+    assert!(m(r"^a(?i)*b$", "aaB"));
+    assert!(!m(r"^a(?i)*b$", "AAB"));
+    assert_eq!(ok_str("regexFind", vec![s("a*(?i)?"), s("aaa")]), "aaa");
+    assert_eq!(ok_str("regexFind", vec![s("a*?"), s("aaa")]), "");
+    assert!(m(r"^(a(?i))b$", "ab") && !m(r"^(a(?i))b$", "aB"));
+    assert!(m(r"^(?i)a|b$", "B"));
     assert!(m(r"(?s:.)", "\n") && !m(r"^.$", "\n"));
     assert!(m(r"(?m)^b$", "a\nb\nc") && !m(r"^b$", "a\nb"));
     let lazy = ok_str("regexFind", vec![s("(?U)a+"), s("aaa")]);
