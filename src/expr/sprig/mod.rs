@@ -37,6 +37,20 @@
 //!   that they fail with `memory budget exceeded` (expr's own wording) instead of exhausting
 //!   memory as Go would.
 //!
+//! # Known gaps
+//! - Go distinguishes a nil slice from an empty one; the value model does not, so results Go
+//!   returns as nil (`rest`/`initial` of an empty list, `concat` of nothing, `regexFindAll`
+//!   without matches, `regexSplit` with `n == 0`) encode as `[]` instead of `null` in JSON.
+//! - `slice` bounds are checked against the length; Go checks the capacity, which for
+//!   decoded JSON arrays can exceed the length.
+//! - A Go string cut inside a character keeps its raw bytes until it is printed; here each
+//!   function's result is repaired at once (U+FFFD per invalid byte, as Go prints it), so
+//!   re-joining two halves of a character does not restore it.
+//! - `mustFromJson` reports Go's syntax errors exactly; inputs Go accepts but the JSON
+//!   decoder does not (nesting deeper than 128, lone surrogate escapes, numbers beyond
+//!   float64) fail with the decoder's message. Unicode tables are those of the `regex`
+//!   crate and the Rust standard library (newer than Go 1.19's Unicode 13).
+//!
 //! Errors are Go's panic or error texts, carried as `String` because the engine embeds them
 //! verbatim in its positioned run errors.
 
