@@ -15,12 +15,12 @@
 //! v1.5, spf13/cast v1.7, shopspring/decimal, Go's `strings`, `strconv`, `regexp`, `net/url`,
 //! `path`, `encoding/*`) as Go 1.19 runs them:
 //! - expr calls sprig through reflection, so arguments are checked first exactly like
-//!   `reflect.Value.Call` ([`args`]): `sprig.trunc(payload.n, s)` fails with
+//!   `reflect.Value.Call` (`args.rs`): `sprig.trunc(payload.n, s)` fails with
 //!   `reflect: Call using float64 as type int`;
 //! - Go panics inside sprig become errors with Go's text (`runtime error: integer divide by
 //!   zero`, ``regexp: Compile(`(`): error parsing regexp: missing closing ): `(` ``);
 //! - strings are cut at byte offsets like Go (`trunc`, `substr`, `abbrev`, `wrap`), and
-//!   Unicode classification and case mapping use Go's rules ([`gounicode`]).
+//!   Unicode classification and case mapping use Go's rules (`gounicode.rs`).
 //!
 //! # Deliberate differences
 //! - Functions that depend on randomness, the clock, the host or the network (`rand*`,
