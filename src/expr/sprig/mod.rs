@@ -68,6 +68,7 @@ mod names;
 mod numeric;
 mod paths;
 pub mod regex;
+mod resyntax;
 mod text;
 mod time;
 mod url;
