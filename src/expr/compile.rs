@@ -153,7 +153,7 @@ impl EnvFunc {
 pub type Jmes = Arc<jmespath::Expression<'static>>;
 
 /// An executable operation.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub enum Op {
     /// A constant.
     Const(Value<'static>),
@@ -221,7 +221,7 @@ pub enum Op {
     /// `a; b`
     Seq(Vec<Op>),
     /// `[a, b]`
-    Array(Vec<Op>),
+    Array(Vec<Op>, Loc),
     /// `{k: v}`
     Map(Vec<(Op, Op)>, Loc),
     /// A plain built-in.
@@ -255,8 +255,106 @@ pub enum Op {
     Fail(String, Loc),
 }
 
+impl Op {
+    /// True for operations without operands.
+    fn is_leaf(&self) -> bool {
+        matches!(
+            self,
+            Op::Const(_) | Op::Slot(_) | Op::Env(_) | Op::EnvMap | Op::FuncValue(_) | Op::Fail(..)
+        )
+    }
+
+    /// Calls `f` on every direct operand.
+    fn for_each_child_mut(&mut self, mut f: impl FnMut(&mut Op)) {
+        match self {
+            Op::Const(_)
+            | Op::Slot(_)
+            | Op::Env(_)
+            | Op::EnvMap
+            | Op::FuncValue(_)
+            | Op::Fail(..) => {}
+            Op::MemberStr { obj, .. } => f(obj),
+            Op::Member { obj, key, .. } => {
+                f(obj);
+                f(key);
+            }
+            Op::Chain(x)
+            | Op::Not(x, _)
+            | Op::Neg(x, _)
+            | Op::EqStr(x, ..)
+            | Op::MatchesConst(x, ..)
+            | Op::JmesConst(x, ..) => f(x),
+            Op::Slice { obj, from, to, .. } => {
+                f(obj);
+                for x in [from, to].into_iter().flatten() {
+                    f(x);
+                }
+            }
+            Op::And(a, b, _) | Op::Or(a, b, _) | Op::Coalesce(a, b) | Op::Binary(_, a, b, _) => {
+                f(a);
+                f(b);
+            }
+            Op::Cond(a, b, c, _) => {
+                f(a);
+                f(b);
+                f(c);
+            }
+            Op::Let(_, a, b) => {
+                f(a);
+                f(b);
+            }
+            Op::Seq(xs)
+            | Op::Array(xs, _)
+            | Op::Builtin(_, xs, _)
+            | Op::EnvCall(_, xs, _)
+            | Op::Sprig(_, xs, _) => xs.iter_mut().for_each(f),
+            Op::Map(pairs, _) => pairs.iter_mut().for_each(|(k, v)| {
+                f(k);
+                f(v);
+            }),
+            Op::Predicate {
+                collection,
+                pred,
+                extra,
+                ..
+            } => {
+                f(collection);
+                for x in [pred, extra].into_iter().flatten() {
+                    f(x);
+                }
+            }
+            Op::CallValue(callee, args, _) => {
+                f(callee);
+                args.iter_mut().for_each(f);
+            }
+        }
+    }
+}
+
+/// Programs are as deep as their syntax trees (up to
+/// [`MAX_TREE_DEPTH`](super::parser::MAX_TREE_DEPTH) levels): they are taken apart
+/// iteratively, so dropping one needs no stack in proportion to its depth.
+impl Drop for Op {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        detach_operands(self, &mut pending);
+        while let Some(mut op) = pending.pop() {
+            detach_operands(&mut op, &mut pending);
+        }
+    }
+}
+
+/// Moves every operand that has operands of its own into `out`, leaving a leaf in its place.
+fn detach_operands(op: &mut Op, out: &mut Vec<Op>) {
+    op.for_each_child_mut(|c| {
+        if !c.is_leaf() {
+            out.push(std::mem::replace(c, Op::Slot(0)));
+        }
+    });
+}
+
 /// A compiled expression.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Program {
     /// The root operation.
     pub root: Op,
@@ -439,7 +537,7 @@ impl Compiler {
                 b(self.op(otherwise)?),
                 loc,
             ),
-            NodeKind::Array(nodes) => Op::Array(self.ops(nodes)?),
+            NodeKind::Array(nodes) => Op::Array(self.ops(nodes)?, loc),
             NodeKind::Map(pairs) => {
                 let mut out = Vec::with_capacity(pairs.len());
                 for (k, v) in pairs {

@@ -15,6 +15,7 @@ use super::error::Loc;
 use super::gofmt::{self, JsonOptions};
 use super::limits;
 use super::ops;
+use super::parser::{STACK_GROW, STACK_RED_ZONE};
 use super::regex::compile_go_regex;
 use super::value::{Func, Value, deep_equal, equal};
 
@@ -63,23 +64,63 @@ pub struct Frame<'a, 'i> {
     pub slots: Vec<Value<'a>>,
     /// Resource accounting.
     pub budget: Budget,
-    /// Current recursion depth of `eval`.
-    pub depth: u32,
+    /// Below this stack address, `eval` continues on a new stack segment.
+    stack_low: usize,
 }
 
-/// Every this many levels of recursion, `eval` makes sure enough stack remains.
-const STACK_CHECK_EVERY: u32 = 32;
+impl<'a, 'i> Frame<'a, 'i> {
+    /// A frame for one evaluation with `slots` variable slots.
+    pub fn new(input: &'i Input<'a>, slots: usize) -> Frame<'a, 'i> {
+        Frame {
+            input,
+            slots: if slots > 0 {
+                vec![Value::Nil; slots]
+            } else {
+                Vec::new()
+            },
+            budget: Budget::default(),
+            stack_low: stack_low_here(),
+        }
+    }
+}
 
-/// Evaluates `op`.
+/// The address of the current stack frame (the stack grows down).
+#[inline(always)]
+fn stack_pointer() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// The stack address below which fewer than `STACK_RED_ZONE` bytes remain on this stack
+/// (0 where the platform cannot tell, leaving recursion to the tree depth limit).
+fn stack_low_here() -> usize {
+    match stacker::remaining_stack() {
+        Some(rest) => stack_pointer().saturating_sub(rest) + STACK_RED_ZONE,
+        None => 0,
+    }
+}
+
+/// Evaluates `op`. The stack check is one comparison; only near the end of the stack does
+/// the evaluation continue on a new segment (`stacker`), so any tree depth is safe on any
+/// thread.
 #[inline]
 pub fn eval<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
-    f.depth += 1;
-    let r = if f.depth % STACK_CHECK_EVERY == 0 {
-        stacker::maybe_grow(256 * 1024, 4 << 20, || eval_op(op, f))
-    } else {
+    f.budget.steps += 1;
+    if stack_pointer() < f.stack_low {
+        return eval_on_new_stack(op, f);
+    }
+    eval_op(op, f)
+}
+
+#[cold]
+#[inline(never)]
+fn eval_on_new_stack<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
+    let saved = f.stack_low;
+    let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || {
+        f.stack_low = stack_low_here();
         eval_op(op, f)
-    };
-    f.depth -= 1;
+    });
+    f.stack_low = saved;
     r
 }
 
@@ -204,12 +245,13 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             }
             Ok(last)
         }
-        Op::Array(items) => {
+        Op::Array(items, loc) => {
             let mut out = Vec::with_capacity(items.len());
             for i in items {
                 out.push(eval(i, f)?);
             }
-            Ok(Value::list(out))
+            at(f.budget.grow(items.len() as u64), *loc)?;
+            shallow(Value::list(out), *loc)
         }
         Op::Map(pairs, loc) => {
             let mut evaluated = Vec::with_capacity(pairs.len());
@@ -218,6 +260,7 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
                 let vv = eval(v, f)?;
                 evaluated.push((kv, vv));
             }
+            at(f.budget.grow(pairs.len() as u64), *loc)?;
             let mut m = BTreeMap::new();
             for (k, v) in evaluated.into_iter().rev() {
                 let Some(key) = k.as_str() else {
@@ -225,11 +268,11 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
                 };
                 m.insert(key.to_string(), v);
             }
-            Ok(Value::map(m))
+            shallow(Value::map(m), *loc)
         }
         Op::Builtin(func, args, loc) => {
             let vals = eval_all(args, f)?;
-            at(func(&mut f.budget, vals), *loc)
+            shallow(at(func(&mut f.budget, vals), *loc)?, *loc)
         }
         Op::Predicate {
             kind,
@@ -238,18 +281,21 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             extra,
             slot,
             loc,
-        } => predicate(
-            *kind,
-            collection,
-            pred.as_deref(),
-            extra.as_deref(),
-            *slot,
-            *loc,
-            f,
-        ),
+        } => {
+            let v = predicate(
+                *kind,
+                collection,
+                pred.as_deref(),
+                extra.as_deref(),
+                *slot,
+                *loc,
+                f,
+            )?;
+            shallow(v, *loc)
+        }
         Op::EnvCall(func, args, loc) => {
             let vals = eval_all(args, f)?;
-            env_call(*func, vals, *loc, &mut f.budget)
+            shallow(env_call(*func, vals, *loc, &mut f.budget)?, *loc)
         }
         Op::JmesConst(x, expr, loc) => {
             let v = eval(x, f)?;
@@ -257,7 +303,7 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
         }
         Op::Sprig(name, args, loc) => {
             let vals = eval_all(args, f)?;
-            at(super::sprig::call(name, vals), *loc)
+            shallow(at(super::sprig::call(name, vals), *loc)?, *loc)
         }
         Op::FuncValue(func) => Ok(Value::Func(Arc::new(Func {
             name: func.name().to_string(),
@@ -295,6 +341,18 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
         }
         Op::Fail(msg, loc) => fail(msg.clone(), *loc),
     }
+}
+
+/// Refuses values nested deeper than [`limits::MAX_VALUE_DEPTH`].
+#[inline]
+fn shallow<'a>(v: Value<'a>, loc: Loc) -> R<'a> {
+    if v.nesting() > limits::MAX_VALUE_DEPTH {
+        return fail(
+            format!("value nests deeper than {} levels", limits::MAX_VALUE_DEPTH),
+            loc,
+        );
+    }
+    Ok(v)
 }
 
 #[inline]
@@ -392,7 +450,7 @@ fn env_call<'a>(func: EnvFunc, args: Vec<Value<'a>>, loc: Loc, budget: &mut Budg
 
 /// Converts a value to JSON for JMESPath (numbers stay float64).
 fn to_serde(v: &Value<'_>, depth: usize) -> Result<serde_json::Value, String> {
-    if depth > limits::MAX_VALUE_DEPTH {
+    if depth > limits::MAX_VALUE_DEPTH as usize {
         return Err("value nests too deeply".to_string());
     }
     Ok(match v {
@@ -403,7 +461,7 @@ fn to_serde(v: &Value<'_>, depth: usize) -> Result<serde_json::Value, String> {
         Value::List(l) => serde_json::Value::Array(
             l.items
                 .iter()
-                .map(|x| to_serde(x, depth + 1))
+                .map(|x| limits::deeper(|| to_serde(x, depth + 1)))
                 .collect::<Result<_, _>>()?,
         ),
         _ => {
@@ -494,8 +552,7 @@ fn predicate<'a>(
     // Runs the predicate on element i (or returns the element itself without a predicate).
     macro_rules! run {
         ($i:expr) => {{
-            f.budget.steps += 1;
-            if f.budget.steps > limits::MAX_PREDICATE_STEPS {
+            if f.budget.steps > limits::MAX_EVAL_STEPS {
                 return fail(limits::STEPS_EXCEEDED.to_string(), loc);
             }
             let e = element($i);
@@ -560,6 +617,7 @@ fn predicate<'a>(
                     out.push(element(i));
                 }
             }
+            at(f.budget.grow(out.len() as u64), loc)?;
             Ok(Value::list(out))
         }
         PredKind::Map => {
@@ -567,6 +625,7 @@ fn predicate<'a>(
             for i in 0..len {
                 out.push(run!(i));
             }
+            at(f.budget.grow(len as u64), loc)?;
             Ok(Value::list(out))
         }
         PredKind::Sum => {
@@ -659,6 +718,7 @@ fn predicate<'a>(
             if let Some(e) = err {
                 return fail(e, loc);
             }
+            at(f.budget.grow(len as u64), loc)?;
             Ok(Value::list(keyed.into_iter().map(|(_, e)| e).collect()))
         }
         PredKind::Reduce => {

@@ -31,6 +31,8 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
+use super::limits;
+
 /// A borrowed JSON object (`map[string]interface {}` in Go).
 pub type JsonObject = serde_json::Map<String, Json>;
 
@@ -78,6 +80,8 @@ pub struct List<'a> {
     pub kind: ListKind,
     /// The elements, in order.
     pub items: Vec<Value<'a>>,
+    /// Its [nesting](Value::nesting), computed when it is built.
+    depth: u32,
 }
 
 /// The Go type of a computed list.
@@ -102,6 +106,8 @@ pub struct Map<'a> {
     pub kind: MapKind,
     /// The entries.
     pub entries: BTreeMap<String, Value<'a>>,
+    /// Its [nesting](Value::nesting), computed when it is built.
+    depth: u32,
 }
 
 /// The Go type of a computed map.
@@ -164,15 +170,13 @@ impl<'a> Value<'a> {
 
     /// A `[]interface {}` list.
     pub fn list(items: Vec<Value<'a>>) -> Value<'a> {
-        Value::List(Arc::new(List {
-            kind: ListKind::Any,
-            items,
-        }))
+        Value::typed_list(ListKind::Any, items)
     }
 
     /// A list with an explicit Go type.
     pub fn typed_list(kind: ListKind, items: Vec<Value<'a>>) -> Value<'a> {
-        Value::List(Arc::new(List { kind, items }))
+        let depth = 1 + items.iter().map(Value::nesting).max().unwrap_or(0);
+        Value::List(Arc::new(List { kind, items, depth }))
     }
 
     /// A `[]string` list.
@@ -189,15 +193,39 @@ impl<'a> Value<'a> {
 
     /// A `map[string]interface {}`.
     pub fn map(entries: BTreeMap<String, Value<'a>>) -> Value<'a> {
-        Value::Map(Arc::new(Map {
-            kind: MapKind::Any,
-            entries,
-        }))
+        Value::typed_map(MapKind::Any, entries)
     }
 
     /// A map with an explicit Go type.
     pub fn typed_map(kind: MapKind, entries: BTreeMap<String, Value<'a>>) -> Value<'a> {
-        Value::Map(Arc::new(Map { kind, entries }))
+        let depth = 1 + entries.values().map(Value::nesting).max().unwrap_or(0);
+        Value::Map(Arc::new(Map {
+            kind,
+            entries,
+            depth,
+        }))
+    }
+
+    /// How deeply containers nest in this value: 0 for a scalar, 1 for a container of
+    /// scalars, and so on. Borrowed JSON counts as 1 (its depth is bounded when it is parsed);
+    /// computed containers know theirs, so this is O(1) except for `groupBy` maps. The
+    /// evaluator refuses to build values nested deeper than
+    /// [`MAX_VALUE_DEPTH`](super::limits::MAX_VALUE_DEPTH), which bounds every recursive walk
+    /// over values (printing, encoding, comparing, dropping).
+    pub fn nesting(&self) -> u32 {
+        match self {
+            Value::List(l) => l.depth,
+            Value::Map(m) => m.depth,
+            Value::AnyMap(m) => {
+                1 + m
+                    .iter()
+                    .map(|(k, v)| k.nesting().max(v.nesting()))
+                    .max()
+                    .unwrap_or(0)
+            }
+            Value::JsonArray(_) | Value::JsonMap(_) => 1,
+            _ => 0,
+        }
     }
 
     /// True for Go `nil`.
@@ -395,6 +423,10 @@ impl<'a> Value<'a> {
     /// Converts a value that borrows nothing (or only from `'a`) to `Value<'static>` by
     /// copying borrowed data. Used when a value must outlive the input (caches).
     pub fn into_owned(self) -> Value<'static> {
+        limits::deeper(|| self.into_owned_here())
+    }
+
+    fn into_owned_here(self) -> Value<'static> {
         match self {
             Value::Nil => Value::Nil,
             Value::Bool(b) => Value::Bool(b),
@@ -485,7 +517,7 @@ pub fn equal(a: &Value<'_>, b: &Value<'_>) -> bool {
                     return false;
                 }
                 return (0..la).all(|i| match (a.array_get(i), b.array_get(i)) {
-                    (Some(x), Some(y)) => equal(&x, &y),
+                    (Some(x), Some(y)) => limits::deeper(|| equal(&x, &y)),
                     _ => false,
                 });
             }
@@ -516,7 +548,7 @@ pub fn deep_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
             if let (Some(la), Some(lb)) = (a.array_len(), b.array_len()) {
                 return la == lb
                     && (0..la).all(|i| match (a.array_get(i), b.array_get(i)) {
-                        (Some(x), Some(y)) => deep_equal(&x, &y),
+                        (Some(x), Some(y)) => limits::deeper(|| deep_equal(&x, &y)),
                         _ => false,
                     });
             }
@@ -526,8 +558,8 @@ pub fn deep_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
                 }
                 return ea.iter().all(|(k, va)| {
                     eb.iter()
-                        .find(|(kb, _)| deep_equal(k, kb))
-                        .is_some_and(|(_, vb)| deep_equal(va, vb))
+                        .find(|(kb, _)| limits::deeper(|| deep_equal(k, kb)))
+                        .is_some_and(|(_, vb)| limits::deeper(|| deep_equal(va, vb)))
                 });
             }
             false
