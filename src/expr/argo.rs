@@ -14,9 +14,9 @@ use std::sync::{Arc, OnceLock};
 
 use super::ast::Node;
 use super::checker::{CheckEnv, check, payload_nature};
-use super::compile::{Program, compile};
+use super::compile::{Op, Program, compile};
 use super::error::{ExprError, Phase, SourceError};
-use super::eval::{Frame, eval};
+use super::eval::{Frame, RunError, eval, eval_bool};
 use super::fold::fold;
 use super::gofmt::{self, JsonOptions};
 use super::parser::parse;
@@ -166,9 +166,20 @@ impl Expression {
 
     /// Evaluates to the raw value.
     pub fn eval<'a>(&self, input: &Input<'a>) -> Result<Value<'a>, ExprError> {
+        self.run(input, eval)
+    }
+
+    /// Runs the program with `how` (the evaluator entry point), mapping a run error to Go's
+    /// message.
+    #[inline]
+    fn run<'a, T>(
+        &self,
+        input: &Input<'a>,
+        how: impl FnOnce(&Op, &mut Frame<'a, '_>) -> Result<T, Box<RunError>>,
+    ) -> Result<T, ExprError> {
         let program = self.program(input.payload)?;
         let mut frame = Frame::new(input, program.slots);
-        eval(&program.root, &mut frame).map_err(|e| ExprError {
+        how(&program.root, &mut frame).map_err(|e| ExprError {
             phase: Phase::Run,
             message: SourceError::new(e.message, e.loc).format(&self.inner.source),
         })
@@ -176,9 +187,9 @@ impl Expression {
 
     /// Argo's `EvalBool`: the selector's verdict.
     pub fn selector(&self, input: &Input<'_>) -> Result<bool, ExprError> {
-        match self.eval(input) {
-            Ok(Value::Bool(b)) => Ok(b),
-            Ok(other) => Err(ExprError {
+        match self.run(input, eval_bool) {
+            Ok(Ok(b)) => Ok(b),
+            Ok(Err(other)) => Err(ExprError {
                 phase: Phase::Cast,
                 message: format!(
                     "unable to cast expression result '{}' to bool",

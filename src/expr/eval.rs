@@ -33,6 +33,7 @@ pub struct RunError {
 type E = Box<RunError>;
 type R<'a> = Result<Value<'a>, E>;
 
+#[cold]
 fn fail<T>(message: String, loc: Loc) -> Result<T, E> {
     Err(Box::new(RunError {
         message,
@@ -41,11 +42,27 @@ fn fail<T>(message: String, loc: Loc) -> Result<T, E> {
     }))
 }
 
+#[inline(always)]
 fn at<T>(r: Result<T, String>, loc: Loc) -> Result<T, E> {
     match r {
         Ok(v) => Ok(v),
         Err(m) => fail(m, loc),
     }
+}
+
+/// `v.(bool)` for `&&`, `||`, `!` and conditions.
+#[inline(always)]
+fn truth(v: &Value<'_>, loc: Loc) -> Result<bool, E> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        _ => not_bool(v, loc),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn not_bool(v: &Value<'_>, loc: Loc) -> Result<bool, E> {
+    fail(ops::interface_conversion(v, "bool"), loc)
 }
 
 fn nil_chain<T>() -> Result<T, E> {
@@ -124,6 +141,135 @@ fn eval_on_new_stack<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
     r
 }
 
+/// Evaluates `op` for a selector: its boolean value, or the value itself when it is not a
+/// bool (Argo then reports a cast error). Comparisons and `&&`/`||`/`!` chains are evaluated
+/// without building values.
+pub fn eval_bool<'a>(op: &Op, f: &mut Frame<'a, '_>) -> Result<Result<bool, Value<'a>>, E> {
+    if stack_pointer() >= f.stack_low {
+        match op {
+            Op::And(l, r, loc) => {
+                f.budget.steps += 1;
+                if !test(l, f, *loc)? {
+                    return Ok(Ok(false));
+                }
+                return eval_bool(r, f);
+            }
+            Op::Or(l, r, loc) => {
+                f.budget.steps += 1;
+                if test(l, f, *loc)? {
+                    return Ok(Ok(true));
+                }
+                return eval_bool(r, f);
+            }
+            Op::Not(..) | Op::EqStr(..) | Op::EqStrList(..) | Op::EqConst(..) => {
+                return test(op, f, Loc::default()).map(Ok);
+            }
+            _ => {}
+        }
+    }
+    Ok(match eval(op, f)? {
+        Value::Bool(b) => Ok(b),
+        other => Err(other),
+    })
+}
+
+/// Evaluates `op` as the operand of `&&`, `||`, `!` or a condition: its value must be a
+/// bool, and a failed conversion is reported at `loc` (the consumer's location).
+#[inline]
+fn test(op: &Op, f: &mut Frame<'_, '_>, loc: Loc) -> Result<bool, E> {
+    if stack_pointer() >= f.stack_low {
+        match op {
+            Op::EqStr(x, s, ne) => {
+                f.budget.steps += 1;
+                let v = operand(x, f)?;
+                return Ok((v.as_str() == Some(&**s)) != *ne);
+            }
+            Op::EqStrList(x, strings, ne) => {
+                f.budget.steps += 1;
+                let v = operand(x, f)?;
+                return Ok(equal_strings(&v, strings) != *ne);
+            }
+            Op::EqConst(x, c, ne) => {
+                f.budget.steps += 1;
+                let v = operand(x, f)?;
+                return Ok(equal(&v, c) != *ne);
+            }
+            Op::Not(x, l) => {
+                f.budget.steps += 1;
+                return Ok(!test(x, f, *l)?);
+            }
+            Op::And(l, r, l_loc) => {
+                f.budget.steps += 1;
+                return Ok(test(l, f, *l_loc)? && test(r, f, loc)?);
+            }
+            Op::Or(l, r, l_loc) => {
+                f.budget.steps += 1;
+                return Ok(test(l, f, *l_loc)? || test(r, f, loc)?);
+            }
+            _ => {}
+        }
+    }
+    let v = eval(op, f)?;
+    truth(&v, loc)
+}
+
+/// `v == ["a", "b"]` for a non-empty constant array of strings.
+#[inline]
+fn equal_strings(v: &Value<'_>, strings: &[Arc<str>]) -> bool {
+    match v {
+        Value::JsonArray(a) => {
+            a.len() == strings.len()
+                && a.iter()
+                    .zip(strings.iter())
+                    .all(|(j, s)| j.as_str() == Some(&**s))
+        }
+        Value::List(l) => {
+            l.items.len() == strings.len()
+                && l.items
+                    .iter()
+                    .zip(strings.iter())
+                    .all(|(x, s)| x.as_str() == Some(&**s))
+        }
+        // Any other value differs from a non-empty array of strings.
+        _ => false,
+    }
+}
+
+/// Evaluates the operand of an operation: names of the event and constants are read in place
+/// (no call, no stack check: they do not recurse), anything else goes through [`eval`].
+#[inline(always)]
+fn operand<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
+    match op {
+        Op::Env(name) => Ok(env(*name, f.input)),
+        Op::Const(v) => Ok(v.clone()),
+        Op::Slot(i) => Ok(f.slots.get(*i).cloned().unwrap_or(Value::Nil)),
+        Op::EnvField {
+            name,
+            key,
+            optional,
+            loc,
+        } => env_field(*name, key, *optional, *loc, f.input),
+        _ => eval(op, f),
+    }
+}
+
+/// `payload.key` / `metadata["key"]`.
+#[inline]
+fn env_field<'a>(name: EnvName, key: &str, optional: bool, loc: Loc, input: &Input<'a>) -> R<'a> {
+    let json = match name {
+        EnvName::Metadata => input.metadata,
+        _ => input.payload,
+    };
+    if let serde_json::Value::Object(m) = json {
+        return Ok(m.get(key).map(Value::from_json).unwrap_or(Value::Nil));
+    }
+    let o = Value::from_json(json);
+    if optional && o.is_nil() {
+        return nil_chain();
+    }
+    at(ops::fetch_str(&o, key), loc)
+}
+
 fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
     match op {
         Op::Const(v) => Ok(v.clone()),
@@ -147,7 +293,7 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             optional,
             loc,
         } => {
-            let o = eval(obj, f)?;
+            let o = operand(obj, f)?;
             if *optional && o.is_nil() {
                 return nil_chain();
             }
@@ -159,11 +305,11 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             optional,
             loc,
         } => {
-            let o = eval(obj, f)?;
+            let o = operand(obj, f)?;
             if *optional && o.is_nil() {
                 return nil_chain();
             }
-            let k = eval(key, f)?;
+            let k = operand(key, f)?;
             at(ops::fetch(&o, &k), *loc)
         }
         Op::Chain(inner) => match eval(inner, f) {
@@ -171,7 +317,7 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             other => other,
         },
         Op::Slice { obj, from, to, loc } => {
-            let o = eval(obj, f)?;
+            let o = operand(obj, f)?;
             let a = match from {
                 Some(x) => Some(eval(x, f)?),
                 None => None,
@@ -182,43 +328,56 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             };
             at(ops::slice(&o, a.as_ref(), b.as_ref()), *loc)
         }
-        Op::Not(x, loc) => {
-            let v = eval(x, f)?;
-            Ok(Value::Bool(!at(ops::as_bool(&v), *loc)?))
-        }
+        Op::Not(x, loc) => Ok(Value::Bool(!test(x, f, *loc)?)),
         Op::Neg(x, loc) => {
-            let v = eval(x, f)?;
+            let v = operand(x, f)?;
             at(ops::negate(&v), *loc)
         }
         Op::And(l, r, loc) => {
-            let a = eval(l, f)?;
-            if !at(ops::as_bool(&a), *loc)? {
+            if !test(l, f, *loc)? {
                 return Ok(Value::Bool(false));
             }
             eval(r, f)
         }
         Op::Or(l, r, loc) => {
-            let a = eval(l, f)?;
-            if at(ops::as_bool(&a), *loc)? {
+            if test(l, f, *loc)? {
                 return Ok(Value::Bool(true));
             }
             eval(r, f)
         }
         Op::Coalesce(l, r) => {
-            let a = eval(l, f)?;
+            let a = operand(l, f)?;
             if a.is_nil() { eval(r, f) } else { Ok(a) }
         }
         Op::EqStr(x, s, ne) => {
-            let v = eval(x, f)?;
+            let v = operand(x, f)?;
             Ok(Value::Bool((v.as_str() == Some(s)) != *ne))
         }
+        Op::EqConst(x, c, ne) => {
+            let v = operand(x, f)?;
+            Ok(Value::Bool(equal(&v, c) != *ne))
+        }
+        Op::EqStrList(x, strings, ne) => {
+            let v = operand(x, f)?;
+            Ok(Value::Bool(equal_strings(&v, strings) != *ne))
+        }
+        Op::InConst(x, c, loc) => {
+            let v = operand(x, f)?;
+            at(ops::contains_in(&v, c), *loc).map(Value::Bool)
+        }
+        Op::EnvField {
+            name,
+            key,
+            optional,
+            loc,
+        } => env_field(*name, key, *optional, *loc, f.input),
         Op::Binary(op, l, r, loc) => {
-            let a = eval(l, f)?;
-            let b = eval(r, f)?;
+            let a = operand(l, f)?;
+            let b = operand(r, f)?;
             binary(*op, &a, &b, *loc, &mut f.budget)
         }
         Op::MatchesConst(x, re, loc) => {
-            let v = eval(x, f)?;
+            let v = operand(x, f)?;
             if v.is_nil() {
                 return Ok(Value::Bool(false));
             }
@@ -226,8 +385,7 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             Ok(Value::Bool(re.is_match(s)))
         }
         Op::Cond(c, a, b, loc) => {
-            let v = eval(c, f)?;
-            if at(ops::as_bool(&v), *loc)? {
+            if test(c, f, *loc)? {
                 eval(a, f)
             } else {
                 eval(b, f)
@@ -298,7 +456,7 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             shallow(env_call(*func, vals, *loc, &mut f.budget)?, *loc)
         }
         Op::JmesConst(x, expr, loc) => {
-            let v = eval(x, f)?;
+            let v = operand(x, f)?;
             at(jmes(&v, expr), *loc)
         }
         Op::Sprig(name, args, loc) => {

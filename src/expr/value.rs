@@ -287,6 +287,19 @@ impl<'a> Value<'a> {
         self.is_integer() || matches!(self, Value::Float(_))
     }
 
+    /// True for arrays and maps (values that contain values).
+    #[inline]
+    pub fn is_container(&self) -> bool {
+        matches!(
+            self,
+            Value::JsonArray(_)
+                | Value::JsonMap(_)
+                | Value::List(_)
+                | Value::Map(_)
+                | Value::AnyMap(_)
+        )
+    }
+
     /// True for arrays and slices of any element type.
     pub fn is_array(&self) -> bool {
         matches!(self, Value::JsonArray(_) | Value::List(_) | Value::Bytes(_))
@@ -497,35 +510,64 @@ pub fn json_number_to_f64(n: &serde_json::Number) -> f64 {
 /// sides are nil.
 pub fn equal(a: &Value<'_>, b: &Value<'_>) -> bool {
     match (a, b) {
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Str(x), Value::String(y)) | (Value::String(y), Value::Str(x)) => *x == &**y,
+        (Value::String(x), Value::String(y)) => x == y,
         (Value::Nil, Value::Nil) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x == y,
         (Value::Duration(x), Value::Duration(y)) => x == y,
         (Value::Duration(_), _) | (_, Value::Duration(_)) => false,
         _ if a.is_number() && b.is_number() => match (a, b) {
             (Value::Float(_), _) | (_, Value::Float(_)) => a.as_number() == b.as_number(),
             _ => a.as_integer() == b.as_integer(),
         },
+        (Value::JsonArray(x), Value::JsonArray(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(p, q)| equal_item(&Value::from_json(p), &Value::from_json(q)))
+        }
+        (Value::JsonArray(x), Value::List(l)) | (Value::List(l), Value::JsonArray(x)) => {
+            x.len() == l.items.len()
+                && x.iter()
+                    .zip(l.items.iter())
+                    .all(|(p, q)| equal_item(&Value::from_json(p), q))
+        }
+        (Value::List(l), Value::List(m)) => {
+            l.items.len() == m.items.len()
+                && l.items
+                    .iter()
+                    .zip(m.items.iter())
+                    .all(|(p, q)| equal_item(p, q))
+        }
         _ => {
-            if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
-                return x == y;
-            }
             if a.is_array() && b.is_array() {
+                // `[]uint8` against another array.
                 let (Some(la), Some(lb)) = (a.array_len(), b.array_len()) else {
                     return false;
                 };
-                if la != lb {
-                    return false;
-                }
-                return (0..la).all(|i| match (a.array_get(i), b.array_get(i)) {
-                    (Some(x), Some(y)) => limits::deeper(|| equal(&x, &y)),
-                    _ => false,
-                });
+                return la == lb
+                    && (0..la).all(|i| match (a.array_get(i), b.array_get(i)) {
+                        (Some(x), Some(y)) => equal_item(&x, &y),
+                        _ => false,
+                    });
             }
             if a.is_map() && b.is_map() {
                 return deep_equal(a, b);
             }
             false
         }
+    }
+}
+
+/// [`equal`] on two elements; only nested containers pay for the stack check.
+#[inline]
+fn equal_item(a: &Value<'_>, b: &Value<'_>) -> bool {
+    if a.is_container() && b.is_container() {
+        limits::deeper(|| equal(a, b))
+    } else {
+        equal(a, b)
     }
 }
 
