@@ -638,7 +638,7 @@ pub fn parse_duration(orig: &str) -> Result<i64, String> {
         };
         let n: f64 = num.parse().map_err(|_| err())?;
         total += n * scale;
-        if total > 9.223372036854775807e18 {
+        if total > 9.223_372_036_854_776e18 {
             return Err(err());
         }
     }

@@ -567,10 +567,10 @@ impl Checker<'_> {
                 }
             }
             "matches" => {
-                if let Some(pattern) = right.as_str_lit() {
-                    if let Err(e) = compile_go_regex(pattern) {
-                        return self.error(node.loc, e);
-                    }
+                if let Some(pattern) = right.as_str_lit()
+                    && let Err(e) = compile_go_regex(pattern)
+                {
+                    return self.error(node.loc, e);
                 }
                 ((l.is_string() && r.is_string()) || or(&l, &r, &[Nature::is_string]))
                     .then_some(N::Bool)
@@ -606,18 +606,19 @@ impl Checker<'_> {
         optional: bool,
         method: bool,
     ) -> Nature {
-        if let NodeKind::Ident(id) = &base_node.kind {
-            if id == "$env" && self.lookup_var("$env").is_none() {
-                if let Some(name) = property.as_str_lit() {
-                    if let Some(t) = self.env.get(name) {
-                        return t;
-                    }
-                    if !optional {
-                        return self.error(node.loc, format!("unknown name {name}"));
-                    }
+        if let NodeKind::Ident(id) = &base_node.kind
+            && id == "$env"
+            && self.lookup_var("$env").is_none()
+        {
+            if let Some(name) = property.as_str_lit() {
+                if let Some(t) = self.env.get(name) {
+                    return t;
                 }
-                return Nature::Unknown;
+                if !optional {
+                    return self.error(node.loc, format!("unknown name {name}"));
+                }
             }
+            return Nature::Unknown;
         }
         let base = self.visit(base_node);
         let prop = self.visit(property);
@@ -625,10 +626,10 @@ impl Checker<'_> {
             return Nature::Unknown;
         }
         let name = property.as_str_lit();
-        if let Some(name) = name {
-            if base.is_nil() {
-                return self.error(node.loc, format!("type nil has no field {name}"));
-            }
+        if let Some(name) = name
+            && base.is_nil()
+        {
+            return self.error(node.loc, format!("type nil has no field {name}"));
         }
         match &base {
             Nature::Map(name) => {
@@ -758,10 +759,10 @@ impl Checker<'_> {
                 Err(e) => last = Some(e),
             }
         }
-        if let Some(e) = last {
-            if self.err.is_none() {
-                self.err = Some(e);
-            }
+        if let Some(e) = last
+            && self.err.is_none()
+        {
+            self.err = Some(e);
         }
         Nature::Unknown
     }
@@ -873,10 +874,10 @@ impl Checker<'_> {
                 let base = self.visit(&args[0]);
                 let prop = self.visit(&args[1]);
                 if matches!(&args[0].kind, NodeKind::Ident(n) if n == "$env") {
-                    if let Some(s) = args[1].as_str_lit() {
-                        if let Some(t) = self.env.get(s) {
-                            return t;
-                        }
+                    if let Some(s) = args[1].as_str_lit()
+                        && let Some(t) = self.env.get(s)
+                    {
+                        return t;
                     }
                     return N::Unknown;
                 }

@@ -540,17 +540,17 @@ impl Compiler {
                 ..
             } => {
                 // `$env.name`
-                if matches!(&obj.kind, NodeKind::Ident(n) if n == "$env" && self.var(n).is_none()) {
-                    if let Some(name) = property.as_str_lit() {
-                        let ident = Node::new(NodeKind::Ident(name.to_string()), loc);
-                        if matches!(name, "namespace" | "discriminator" | "metadata" | "payload")
-                            || (self.metadata && name == "sprig")
-                            || self.env_func(name).is_some()
-                        {
-                            return self.op(&ident);
-                        }
-                        return Ok(Op::Const(Value::Nil));
+                if matches!(&obj.kind, NodeKind::Ident(n) if n == "$env" && self.var(n).is_none())
+                    && let Some(name) = property.as_str_lit()
+                {
+                    let ident = Node::new(NodeKind::Ident(name.to_string()), loc);
+                    if matches!(name, "namespace" | "discriminator" | "metadata" | "payload")
+                        || (self.metadata && name == "sprig")
+                        || self.env_func(name).is_some()
+                    {
+                        return self.op(&ident);
                     }
+                    return Ok(Op::Const(Value::Nil));
                 }
                 if let (Some(name), Some(k)) = (self.env_json(obj), property.as_str_lit()) {
                     return Ok(Op::EnvField {
@@ -629,11 +629,11 @@ impl Compiler {
     }
 
     fn binary(&mut self, op: &str, left: &Node, right: &Node, loc: Loc) -> Result<Op, SourceError> {
-        if op == "matches" {
-            if let Some(p) = right.as_str_lit() {
-                let re = compile_go_regex(p).map_err(|e| SourceError::new(e, loc))?;
-                return Ok(Op::MatchesConst(b(self.op(left)?), Arc::new(re), loc));
-            }
+        if op == "matches"
+            && let Some(p) = right.as_str_lit()
+        {
+            let re = compile_go_regex(p).map_err(|e| SourceError::new(e, loc))?;
+            return Ok(Op::MatchesConst(b(self.op(left)?), Arc::new(re), loc));
         }
         if op == "==" || op == "!=" {
             let ne = op == "!=";
@@ -655,10 +655,10 @@ impl Compiler {
                 });
             }
         }
-        if op == "in" {
-            if let Some(c @ Value::List(_)) = constant(right) {
-                return Ok(Op::InConst(b(self.op(left)?), c, loc));
-            }
+        if op == "in"
+            && let Some(c @ Value::List(_)) = constant(right)
+        {
+            return Ok(Op::InConst(b(self.op(left)?), c, loc));
         }
         let l = self.op(left)?;
         let r = self.op(right)?;
@@ -690,51 +690,43 @@ impl Compiler {
     }
 
     fn call(&mut self, callee: &Node, args: &[Node], loc: Loc) -> Result<Op, SourceError> {
-        if let NodeKind::Ident(name) = &callee.kind {
-            if self.var(name).is_none() {
-                if let Some(f) = self.env_func(name) {
-                    if f == EnvFunc::Jmespath && args.len() == 2 {
-                        if let Some(q) = args[1].as_str_lit() {
-                            let expr = jmespath::compile(q).map_err(|e| {
-                                SourceError::new(
-                                    format!("invalid JMESPath query: {e}"),
-                                    args[1].loc,
-                                )
-                            })?;
-                            return Ok(Op::JmesConst(b(self.op(&args[0])?), Arc::new(expr), loc));
-                        }
-                    }
-                    return Ok(Op::EnvCall(f, self.ops(args)?, loc));
-                }
+        if let NodeKind::Ident(name) = &callee.kind
+            && self.var(name).is_none()
+            && let Some(f) = self.env_func(name)
+        {
+            if f == EnvFunc::Jmespath
+                && args.len() == 2
+                && let Some(q) = args[1].as_str_lit()
+            {
+                let expr = jmespath::compile(q).map_err(|e| {
+                    SourceError::new(format!("invalid JMESPath query: {e}"), args[1].loc)
+                })?;
+                return Ok(Op::JmesConst(b(self.op(&args[0])?), Arc::new(expr), loc));
             }
+            return Ok(Op::EnvCall(f, self.ops(args)?, loc));
         }
         if let NodeKind::Member {
             node: obj,
             property,
             ..
         } = &callee.kind
+            && self.metadata
+            && matches!(&obj.kind, NodeKind::Ident(n) if n == "sprig" && self.var(n).is_none())
+            && let Some(name) = property.as_str_lit()
         {
-            if self.metadata
-                && matches!(&obj.kind, NodeKind::Ident(n) if n == "sprig" && self.var(n).is_none())
-            {
-                if let Some(name) = property.as_str_lit() {
-                    if super::sprig::is_known(name) {
-                        return Ok(Op::Sprig(Arc::from(name), self.ops(args)?, loc));
-                    }
-                    if name == "env" || name == "expandenv" {
-                        return Ok(Op::Fail(
-                            "invalid operation: cannot call nil".to_string(),
-                            loc,
-                        ));
-                    }
-                    return Err(SourceError::new(
-                        format!(
-                            "unknown sprig function {name} (sprig has no function of that name)"
-                        ),
-                        loc,
-                    ));
-                }
+            if super::sprig::is_known(name) {
+                return Ok(Op::Sprig(Arc::from(name), self.ops(args)?, loc));
             }
+            if name == "env" || name == "expandenv" {
+                return Ok(Op::Fail(
+                    "invalid operation: cannot call nil".to_string(),
+                    loc,
+                ));
+            }
+            return Err(SourceError::new(
+                format!("unknown sprig function {name} (sprig has no function of that name)"),
+                loc,
+            ));
         }
         Ok(Op::CallValue(b(self.op(callee)?), self.ops(args)?, loc))
     }

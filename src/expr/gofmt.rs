@@ -105,7 +105,7 @@ pub fn push_float_v(out: &mut String, f: f64) {
     }
     let (digits, dp) = shortest_digits(f.abs());
     let exp = dp - 1;
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         push_e(out, &digits, dp, 2);
     } else {
         push_f(out, &digits, dp);
@@ -316,17 +316,14 @@ pub fn write_fmt(out: &mut String, v: &Value<'_>, verb: Verb, top: bool) {
 /// Go's `fmtsort` order for interface keys: nil first, then by type, then by value.
 fn fmt_key_cmp(a: &Value<'_>, b: &Value<'_>) -> std::cmp::Ordering {
     use std::cmp::Ordering;
-    match (a.as_str(), b.as_str()) {
-        (Some(x), Some(y)) => return x.cmp(y),
-        _ => {}
+    if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
+        return x.cmp(y);
     }
-    match (a.as_number(), b.as_number()) {
-        (Some(x), Some(y)) => return x.partial_cmp(&y).unwrap_or(Ordering::Equal),
-        _ => {}
+    if let (Some(x), Some(y)) = (a.as_number(), b.as_number()) {
+        return x.partial_cmp(&y).unwrap_or(Ordering::Equal);
     }
-    match (a.as_bool(), b.as_bool()) {
-        (Some(x), Some(y)) => return x.cmp(&y),
-        _ => {}
+    if let (Some(x), Some(y)) = (a.as_bool(), b.as_bool()) {
+        return x.cmp(&y);
     }
     a.go_type().cmp(&b.go_type())
 }

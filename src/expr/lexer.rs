@@ -421,7 +421,7 @@ impl Lexer {
     }
 
     fn scan_digits(&mut self, mut ch: Option<char>, base: u32, mut n: usize) -> Option<char> {
-        while n > 0 && ch.is_some_and(|c| c.to_digit(base).is_some()) {
+        while n > 0 && ch.is_some_and(|c| c.is_digit(base)) {
             ch = self.next();
             n -= 1;
         }

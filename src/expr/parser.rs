@@ -496,19 +496,19 @@ impl Parser {
 
     fn parse_primary(&mut self) -> PResult<Node> {
         let token = self.current.clone();
-        if token.kind == Kind::Operator {
-            if let Some(prec) = unary_precedence(&token.value) {
-                self.next()?;
-                let expr = self.parse_expression(prec)?;
-                let node = self.create(
-                    NodeKind::Unary {
-                        op: token.value.clone(),
-                        node: Box::new(expr),
-                    },
-                    token.loc,
-                )?;
-                return self.parse_postfix(node);
-            }
+        if token.kind == Kind::Operator
+            && let Some(prec) = unary_precedence(&token.value)
+        {
+            self.next()?;
+            let expr = self.parse_expression(prec)?;
+            let node = self.create(
+                NodeKind::Unary {
+                    op: token.value.clone(),
+                    node: Box::new(expr),
+                },
+                token.loc,
+            )?;
+            return self.parse_postfix(node);
         }
         if token.is(Kind::Bracket, "(") {
             self.next()?;
