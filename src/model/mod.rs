@@ -29,7 +29,7 @@ pub use template::{ClusterWorkflowTemplate, WorkflowTemplate};
 pub use workflow::{ARGO_API_VERSION, Arguments, Parameter, WORKFLOW_KIND, Workflow, WorkflowSpec};
 
 /// Errors turning a document into a typed object.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ModelError {
     /// `apiVersion` or `kind` is missing or empty.
     #[error("missing {0}")]
