@@ -1,0 +1,201 @@
+//! Submitter: writes workflows and binding-error records to the store.
+//!
+//! - **State:** the [`Store`], a token-bucket rate limiter (governor; `--submit-qps`,
+//!   `--submit-burst`) and the retry policy.
+//! - **Accepts:** [`SubmitBatch`] (all outcomes of one event), replying `()` at once; the batch
+//!   is processed by a future spawned in the actor's context, so batches proceed concurrently
+//!   while each batch writes its workflows in binding order.
+//! - **Does:** for each planned workflow, waits for a rate-limit token and creates it, retrying
+//!   transient errors with exponential backoff (5 attempts from 10 ms). The name was chosen
+//!   before the first attempt, and the store treats our own object as success, so a retry
+//!   never duplicates a workflow. Every binding error is logged and recorded.
+//! - **Replies:** a [`DispatchOutcome`] on the event's reply channel, then releases its permit.
+//! - **Mailbox:** `--event-operation-queue-size`, on its own arbiter (thread). Matchers use
+//!   `try_send`; the admission bound keeps the mailbox from filling.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix::prelude::*;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+
+use super::{DispatchOutcome, Permit, Reply};
+use crate::binding::dispatch::Planned;
+use crate::store::{BindingErrorRecord, Store, StoreError, now_rfc3339};
+
+/// Argo's reason for binding errors.
+pub const BINDING_ERROR_REASON: &str = "WorkflowEventBindingError";
+
+/// All outcomes of one event.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct SubmitBatch {
+    /// The event id.
+    pub event_id: String,
+    /// The event namespace.
+    pub namespace: String,
+    /// One entry per matched or failed binding, in binding order.
+    pub planned: Vec<Planned>,
+    /// The event's admission slot, released when the batch is done.
+    pub permit: Permit,
+    /// Where to send the outcome.
+    pub reply: Reply,
+}
+
+/// Submitter settings.
+#[derive(Debug, Clone)]
+pub struct SubmitterConfig {
+    /// Sustained writes per second.
+    pub qps: u32,
+    /// Burst size.
+    pub burst: u32,
+    /// Mailbox capacity.
+    pub capacity: usize,
+    /// Attempts per workflow for transient errors.
+    pub attempts: u32,
+    /// First backoff delay; doubled after each attempt.
+    pub backoff: Duration,
+}
+
+impl SubmitterConfig {
+    /// The default retry policy with the given rate and capacity.
+    pub fn new(qps: u32, burst: u32, capacity: usize) -> SubmitterConfig {
+        SubmitterConfig {
+            qps,
+            burst,
+            capacity,
+            attempts: 5,
+            backoff: Duration::from_millis(10),
+        }
+    }
+}
+
+/// Writes to the store.
+pub struct Submitter {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    limiter: DefaultDirectRateLimiter,
+    attempts: u32,
+    backoff: Duration,
+}
+
+impl Submitter {
+    /// Starts the Submitter on `arbiter`.
+    pub fn start_on(
+        arbiter: &ArbiterHandle,
+        store: Arc<dyn Store>,
+        cfg: SubmitterConfig,
+    ) -> Addr<Submitter> {
+        let qps = NonZeroU32::new(cfg.qps.max(1)).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(cfg.burst.max(1)).unwrap_or(NonZeroU32::MIN);
+        let inner = Arc::new(Inner {
+            store,
+            limiter: RateLimiter::direct(Quota::per_second(qps).allow_burst(burst)),
+            attempts: cfg.attempts.max(1),
+            backoff: cfg.backoff,
+        });
+        let capacity = cfg.capacity.max(1);
+        Submitter::start_in_arbiter(arbiter, move |ctx: &mut Context<Submitter>| {
+            ctx.set_mailbox_capacity(capacity);
+            Submitter { inner }
+        })
+    }
+}
+
+impl Actor for Submitter {
+    type Context = Context<Self>;
+}
+
+impl Handler<SubmitBatch> for Submitter {
+    type Result = ();
+
+    fn handle(&mut self, batch: SubmitBatch, ctx: &mut Context<Self>) {
+        let inner = self.inner.clone();
+        ctx.spawn(actix::fut::wrap_future(async move {
+            inner.process(batch).await
+        }));
+    }
+}
+
+impl Inner {
+    async fn process(&self, batch: SubmitBatch) {
+        let SubmitBatch {
+            event_id,
+            namespace,
+            planned,
+            permit,
+            reply,
+        } = batch;
+        let mut outcome = DispatchOutcome::default();
+        for p in planned {
+            let result = match p.result {
+                Ok(wf) => self.create(wf).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(name) => {
+                    tracing::info!(event_id = %event_id, namespace = %namespace, binding = %p.binding, workflow = %name, "workflow created");
+                    outcome.created.push(name);
+                }
+                Err(error) => {
+                    self.record(&event_id, &namespace, &p.binding, &error).await;
+                    outcome.errors.push(error);
+                }
+            }
+        }
+        if let Some(tx) = reply {
+            let _ = tx.send(outcome);
+        }
+        drop(permit);
+    }
+
+    async fn create(&self, wf: crate::model::Workflow) -> Result<String, String> {
+        let mut delay = self.backoff;
+        let mut attempt = 1;
+        loop {
+            self.limiter.until_ready().await;
+            match self.store.create_workflow(wf.clone()).await {
+                Ok(stored) => return Ok(stored.metadata.name),
+                Err(e) if e.is_transient() && attempt < self.attempts => {
+                    tracing::debug!(workflow = %wf.metadata.name, attempt, error = %e, "transient error, retrying");
+                    let jitter = delay.mul_f64(rand::random_range(0.0..0.1));
+                    actix_rt::time::sleep(delay + jitter).await;
+                    delay *= 2;
+                    attempt += 1;
+                }
+                Err(e @ StoreError::Transient(_)) => {
+                    return Err(format!(
+                        "timed out waiting for the condition: failed to create workflow: {e}"
+                    ));
+                }
+                Err(e) => return Err(format!("failed to create workflow: {e}")),
+            }
+        }
+    }
+
+    async fn record(&self, event_id: &str, namespace: &str, binding: &str, error: &str) {
+        let message = format!("failed to dispatch event: {error}");
+        tracing::warn!(
+            event_id,
+            namespace,
+            binding,
+            reason = BINDING_ERROR_REASON,
+            "{message}"
+        );
+        let record = BindingErrorRecord {
+            time: now_rfc3339(),
+            namespace: namespace.to_string(),
+            binding: binding.to_string(),
+            event_id: event_id.to_string(),
+            reason: BINDING_ERROR_REASON.to_string(),
+            message,
+        };
+        if let Err(e) = self.store.record_binding_error(record).await {
+            tracing::error!(event_id, namespace, binding, error = %e, "cannot record the binding error");
+        }
+    }
+}
