@@ -195,15 +195,11 @@ impl Rbac {
 
     /// Whether `identity` may perform `attrs`.
     pub fn allowed(&self, identity: &Identity, attrs: &ResourceAttributes) -> bool {
-        let (resource, subresource) = match attrs.resource.split_once('/') {
-            Some((r, s)) => (r, s),
-            None => (attrs.resource.as_str(), ""),
-        };
+        let subresource = attrs.resource.split_once('/').map_or("", |(_, s)| s);
         let request = Request {
             verb: &attrs.verb,
             group: &attrs.group,
             combined: &attrs.resource,
-            resource,
             subresource,
             name: attrs.name.as_deref().unwrap_or(""),
         };
@@ -236,8 +232,6 @@ struct Request<'a> {
     group: &'a str,
     /// `resource` or `resource/subresource`, as requested.
     combined: &'a str,
-    #[allow(dead_code)]
-    resource: &'a str,
     subresource: &'a str,
     /// `""` when the request names no object.
     name: &'a str,

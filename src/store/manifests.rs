@@ -127,7 +127,7 @@ pub enum ManifestError {
     #[error("{at}: {message}")]
     Parse {
         /// Where.
-        at: Location,
+        at: Box<Location>,
         /// What was wrong (the parser's message, with the field path when known).
         message: String,
     },
@@ -135,7 +135,7 @@ pub enum ManifestError {
     #[error("{at}: {source}")]
     Invalid {
         /// Where.
-        at: Location,
+        at: Box<Location>,
         /// What was wrong.
         #[source]
         source: ModelError,
@@ -144,7 +144,7 @@ pub enum ManifestError {
     #[error("{at}: {kind} has no metadata.name")]
     MissingName {
         /// Where.
-        at: Location,
+        at: Box<Location>,
         /// The document's kind.
         kind: Kind,
     },

@@ -104,7 +104,7 @@ pub(super) fn read_text(path: &Path) -> Result<String, ManifestError> {
         });
     }
     let mut text = String::from_utf8(bytes).map_err(|e| ManifestError::Parse {
-        at: Location::file(path),
+        at: Box::new(Location::file(path)),
         message: format!(
             "not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()

@@ -53,11 +53,11 @@ pub fn parse_yaml(path: &Path, text: &str) -> Result<Vec<Object>, ManifestError>
 pub fn parse_json(path: &Path, text: &str) -> Result<Vec<Object>, ManifestError> {
     let at = Location::file(path);
     let json_err = |e: serde_json::Error, field: Option<String>| ManifestError::Parse {
-        at: Location {
+        at: Box::new(Location {
             line: Some(e.line()),
             column: Some(e.column()),
             ..at.clone()
-        },
+        }),
         message: match field {
             Some(f) if !f.is_empty() && f != "." => format!("{f}: {e}"),
             _ => e.to_string(),
@@ -93,7 +93,7 @@ enum Doc {
 
 fn classify(value: &Value, at: &Location) -> Result<Doc, ManifestError> {
     let invalid = |source| ManifestError::Invalid {
-        at: at.clone(),
+        at: Box::new(at.clone()),
         source,
     };
     match value {
@@ -101,7 +101,7 @@ fn classify(value: &Value, at: &Location) -> Result<Doc, ManifestError> {
         Value::Object(_) => {}
         other => {
             return Err(ManifestError::Parse {
-                at: at.clone(),
+                at: Box::new(at.clone()),
                 message: format!(
                     "expected an object with apiVersion and kind, found {}",
                     json_type(other)
@@ -110,7 +110,7 @@ fn classify(value: &Value, at: &Location) -> Result<Doc, ManifestError> {
         }
     }
     let tm = TypeMeta::deserialize(value).map_err(|e| ManifestError::Parse {
-        at: at.clone(),
+        at: Box::new(at.clone()),
         message: e.to_string(),
     })?;
     if tm.kind == "List" || (tm.kind.ends_with("List") && value.get("items").is_some()) {
@@ -141,7 +141,7 @@ fn list_items(
         Value::Array(items) => items,
         other => {
             return Err(ManifestError::Parse {
-                at: at.clone(),
+                at: Box::new(at.clone()),
                 message: format!("items: expected an array, found {}", json_type(&other)),
             });
         }
@@ -159,7 +159,7 @@ fn list_items(
             m.entry("kind").or_insert_with(|| kind.as_str().into());
         }
         let object = Object::from_value(item).map_err(|source| ManifestError::Invalid {
-            at: at.clone(),
+            at: Box::new(at.clone()),
             source: match source {
                 ModelError::Decode { path, message } => ModelError::Decode {
                     path: if path.is_empty() || path == "." {
@@ -183,14 +183,14 @@ fn list_items(
 /// Checks a parsed object and applies `kubectl`'s namespace rules.
 fn finish(mut object: Object, at: &Location) -> Result<Object, ManifestError> {
     object.validate().map_err(|source| ManifestError::Invalid {
-        at: at.clone(),
+        at: Box::new(at.clone()),
         source,
     })?;
     let kind = object.kind();
     let meta = object.metadata_mut();
     if meta.name.is_empty() {
         return Err(ManifestError::MissingName {
-            at: at.clone(),
+            at: Box::new(at.clone()),
             kind,
         });
     }
@@ -214,7 +214,10 @@ fn yaml_error(at: &Location, e: &serde_yaml::Error) -> ManifestError {
         at.line = Some(loc.line());
         at.column = Some(loc.column());
     }
-    ManifestError::Parse { at, message }
+    ManifestError::Parse {
+        at: Box::new(at),
+        message,
+    }
 }
 
 fn json_type(v: &Value) -> &'static str {

@@ -188,9 +188,15 @@ fn yaml_syntax_error_names_the_line() {
     let err = yaml("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: [a\n").unwrap_err();
     let text = err.to_string();
     assert!(text.starts_with("m.yaml:5:1 (document 1): "), "{text}");
-    assert!(!text.contains(" at line 5 column 1"), "position given twice: {text}");
+    assert!(
+        !text.contains(" at line 5 column 1"),
+        "position given twice: {text}"
+    );
     // libyaml's context mark (where the unclosed sequence began) is kept.
-    assert!(text.contains("while parsing a flow sequence at line 4 column 9"), "{text}");
+    assert!(
+        text.contains("while parsing a flow sequence at line 4 column 9"),
+        "{text}"
+    );
 
     let err = yaml("a: b\n  c: d\n").unwrap_err();
     assert_eq!(at(&err).line, Some(2), "{err}");
