@@ -196,8 +196,19 @@ fn location_text(line: Option<usize>, column: Option<usize>) -> String {
 
 /// Parses every entry of the Secret's decoded `data`, in key order.
 pub fn parse_clients(data: &BTreeMap<String, Vec<u8>>) -> ParsedClients {
+    parse_entries(data.iter().map(|(k, v)| (k.as_str(), v.as_slice())))
+}
+
+/// Parses `(key, value)` entries in any order, without copying the values; the clients
+/// come out sorted by key. Of several entries with the same key, the first is used.
+/// For a model `Secret` with both `data` and `stringData`:
+/// `parse_entries(secret.keys().filter_map(|k| Some((k, secret.value(k)?))))`.
+pub fn parse_entries<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> ParsedClients {
+    let mut entries: Vec<(&str, &[u8])> = entries.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    entries.dedup_by(|later, earlier| later.0 == earlier.0);
     let mut parsed = ParsedClients::default();
-    for (name, value) in data {
+    for (name, value) in entries {
         match parse_client(name, value) {
             Ok(client) => parsed.clients.push(client),
             Err(error) => parsed.errors.push(error),

@@ -64,7 +64,9 @@ pub mod standard;
 
 use std::time::SystemTime;
 
-pub use clients::{ConfigError, ParsedClients, WebhookClient, parse_client, parse_clients};
+pub use clients::{
+    ConfigError, ParsedClients, WebhookClient, parse_client, parse_clients, parse_entries,
+};
 pub use secret::SecretBytes;
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::support::{ARGO_HMAC_HEX, now};
 use crate::auth::webhook::clients::MAX_CLIENT_VALUE_BYTES;
-use crate::auth::webhook::{ConfigError, parse_client, parse_clients, verify};
+use crate::auth::webhook::{ConfigError, parse_client, parse_clients, parse_entries, verify};
 
 fn data(entries: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
     entries
@@ -354,4 +354,22 @@ fn secrets_are_never_printed() {
         assert!(!text.contains("Y29ycmVjdC1ob3JzZS"), "{text}");
     }
     assert!(printed.contains("[redacted]"));
+}
+
+#[test]
+fn entries_are_sorted_and_first_of_a_duplicate_wins() {
+    let parsed = parse_entries([
+        ("zeta", b"type: gitlab\nsecret: z".as_slice()),
+        ("alpha", b"type: github\nsecret: a".as_slice()),
+        ("alpha", b"type: gitlab\nsecret: a".as_slice()),
+        ("mid", b"type: nope\nsecret: m".as_slice()),
+    ]);
+    let kinds: Vec<_> = parsed
+        .clients
+        .iter()
+        .map(|c| (c.service_account.as_str(), c.verifier.kind()))
+        .collect();
+    assert_eq!(kinds, [("alpha", "github"), ("zeta", "gitlab")]);
+    assert_eq!(parsed.errors.len(), 1);
+    assert_eq!(parsed.errors[0].client(), "mid");
 }
