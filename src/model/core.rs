@@ -131,7 +131,30 @@ fn de_base64_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Vec
             STANDARD
                 .decode(cleaned.as_bytes())
                 .map(|bytes| (k.clone(), bytes))
-                .map_err(|e| D::Error::custom(format!("data.{k}: invalid base64: {e}")))
+                .map_err(|_| D::Error::custom(format!("key {k:?} is not valid base64")))
         })
         .collect()
+}
+
+/// Removes the offending value from a serde message about a Secret, so that parse errors
+/// never print secret material: `invalid type: string "s3cr3t", expected a map` becomes
+/// `invalid type, expected a map`. Field paths and positions are kept.
+pub fn redact_secret_message(message: &str) -> String {
+    let mut out = message.to_owned();
+    for marker in [
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "unknown variant",
+    ] {
+        let needle = format!("{marker}: ");
+        if let Some(start) = out.find(&needle) {
+            let after = start + needle.len();
+            let end = out[after..]
+                .find(", expected")
+                .map_or(out.len(), |i| after + i);
+            out.replace_range(start..end, marker);
+        }
+    }
+    out
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::ModelError;
 use super::binding::WorkflowEventBinding;
-use super::core::{Secret, ServiceAccount};
+use super::core::{Secret, ServiceAccount, redact_secret_message};
 use super::meta::{ObjectMeta, null_default};
 use super::rbac::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use super::template::{ClusterWorkflowTemplate, WorkflowTemplate, check_workflow_metadata};
@@ -269,9 +269,14 @@ impl Object {
             match kind.deserialize_object(de) {
                 Ok(o) => o,
                 Err(e) => {
+                    let message = e.to_string();
                     return Err(ModelError::Decode {
                         path: track.path().to_string(),
-                        message: e.to_string(),
+                        message: if kind == Kind::Secret {
+                            redact_secret_message(&message)
+                        } else {
+                            message
+                        },
                     });
                 }
             }

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::model::core::redact_secret_message;
 use crate::model::{Kind, ModelError, Object, TypeMeta};
 
 use super::{DEFAULT_NAMESPACE, Location, MAX_DOCUMENTS, ManifestError};
@@ -40,7 +41,7 @@ pub fn parse_yaml(path: &Path, text: &str) -> Result<Vec<Object>, ManifestError>
             Doc::Object(kind) => {
                 let object = kind
                     .deserialize_object(typed_doc)
-                    .map_err(|e| yaml_error(&at, &e))?;
+                    .map_err(|e| redact_if_secret(kind, yaml_error(&at, &e)))?;
                 objects.push(finish(object, &at)?);
             }
         }
@@ -74,7 +75,7 @@ pub fn parse_json(path: &Path, text: &str) -> Result<Vec<Object>, ManifestError>
             let mut track = serde_path_to_error::Track::new();
             let object = kind
                 .deserialize_object(serde_path_to_error::Deserializer::new(&mut de, &mut track))
-                .map_err(|e| json_err(e, Some(track.path().to_string())))?;
+                .map_err(|e| redact_if_secret(kind, json_err(e, Some(track.path().to_string()))))?;
             objects.push(finish(object, &at)?);
         }
     }
@@ -200,6 +201,17 @@ fn finish(mut object: Object, at: &Location) -> Result<Object, ManifestError> {
         meta.namespace = DEFAULT_NAMESPACE.to_owned();
     }
     Ok(object)
+}
+
+/// Parse errors inside a Secret never show the offending value.
+fn redact_if_secret(kind: Kind, error: ManifestError) -> ManifestError {
+    match error {
+        ManifestError::Parse { at, message } if kind == Kind::Secret => ManifestError::Parse {
+            at,
+            message: redact_secret_message(&message),
+        },
+        other => other,
+    }
 }
 
 fn yaml_error(at: &Location, e: &serde_yaml::Error) -> ManifestError {

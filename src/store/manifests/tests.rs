@@ -224,7 +224,7 @@ fn json_errors_name_line_and_column() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "l.json: items[0].data.t: invalid type: integer `5`, expected a string"
+        "l.json: items[0].data.t: invalid type, expected a string"
     );
 }
 
@@ -559,4 +559,33 @@ fn deep_nesting_and_alias_bombs_are_errors_not_crashes() {
         bomb.push_str(&format!("b{i}: &a{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
     }
     assert!(yaml(&bomb).is_err());
+}
+
+#[test]
+fn errors_inside_secrets_never_show_values() {
+    let cases = [
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: s3cr3t-value\n",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: [s3cr3t-value]}\n",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {token: 's3cr3t-value!!'}\n",
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: [s3cr3t-value]\n",
+        "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Secret, metadata: {name: s}, data: s3cr3t-value}\n",
+    ];
+    for text in cases {
+        let err = yaml(text).unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(at(&err).document == Some(1), "{shown}");
+    }
+    let err = parse_json(
+        Path::new("s.json"),
+        r#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":"s3cr3t-value"}"#,
+    )
+    .unwrap_err();
+    assert!(!err.to_string().contains("s3cr3t"), "{err}");
+    assert!(err.to_string().starts_with("s.json:1:"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("data: invalid type, expected a map"),
+        "{err}"
+    );
 }
