@@ -58,7 +58,11 @@ fn apply_compiles_and_filters_by_instance_id() {
         "the read API does not filter"
     );
     assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
-    assert!(report.warnings[0].contains("WorkflowEventBinding b/other (test.yaml)"), "{}", report.warnings[0]);
+    assert!(
+        report.warnings[0].contains("WorkflowEventBinding b/other (test.yaml)"),
+        "{}",
+        report.warnings[0]
+    );
 
     let blue = Catalog::new(Some("blue".into()));
     let report = blue.apply(set(OBJECTS));
