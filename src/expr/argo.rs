@@ -1,0 +1,366 @@
+//! Argo's use of expressions: the public [`Expression`] API and Argo's result encodings.
+//!
+//! Takes an expression source and an environment kind, parses it once ([`Expression::new`]),
+//! compiles it lazily once per top-level kind of payload (at most six programs, kept in
+//! `OnceLock`s, so compile errors are Go-identical while nothing is compiled per event), and
+//! evaluates it against an event ([`Input`]) with Argo's semantics:
+//! - [`Expression::selector`]: `argoexpr.EvalBool` (phases compile, run, cast);
+//! - [`Expression::param`]: `valueFrom.event` (`json.Marshal`, then `Item.String()`);
+//! - [`Expression::metadata`]: `submit.metadata` values (must be a Go string);
+//! - [`Expression::eval`]: the raw value.
+
+use std::sync::{Arc, OnceLock};
+
+use super::ast::Node;
+use super::builtins::Budget;
+use super::checker::{CheckEnv, check, payload_nature};
+use super::compile::{Program, compile};
+use super::error::{ExprError, Phase, SourceError};
+use super::eval::{Frame, eval};
+use super::fold::fold;
+use super::gofmt::{self, JsonOptions};
+use super::parser::parse;
+use super::value::Value;
+
+/// Which names an expression sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvKind {
+    /// Selectors, `valueFrom.event` and raw expressions: the event plus expr built-ins and
+    /// the `jmespath` extension.
+    Plain,
+    /// `submit.metadata`: adds `asInt`, `asFloat`, `toJson`, `jsonpath` and `sprig.*`.
+    Metadata,
+}
+
+/// The event as Argo's JSON-round-tripped environment sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// `namespace`
+    pub namespace: &'a str,
+    /// `discriminator`
+    pub discriminator: &'a str,
+    /// `metadata`: an object of lower-cased `x-` header names to arrays of strings.
+    pub metadata: &'a serde_json::Value,
+    /// `payload`: any JSON; numbers are float64 to expressions.
+    pub payload: &'a serde_json::Value,
+}
+
+/// Stack for compiling one expression (virtual memory, committed only as used).
+const COMPILE_STACK: usize = 64 << 20;
+
+struct Inner {
+    source: String,
+    env: EnvKind,
+    parsed: Result<Node, ExprError>,
+    programs: [OnceLock<Result<Arc<Program>, ExprError>>; 6],
+}
+
+/// A parsed expression, compiled on first use for each payload kind. Cheap to clone,
+/// `Send + Sync`.
+#[derive(Clone)]
+pub struct Expression {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Expression {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Expression")
+            .field("source", &self.inner.source)
+            .field("env", &self.inner.env)
+            .finish()
+    }
+}
+
+fn kind_index(payload: &serde_json::Value) -> usize {
+    match payload {
+        serde_json::Value::Null => 0,
+        serde_json::Value::Bool(_) => 1,
+        serde_json::Value::Number(_) => 2,
+        serde_json::Value::String(_) => 3,
+        serde_json::Value::Array(_) => 4,
+        serde_json::Value::Object(_) => 5,
+    }
+}
+
+impl Expression {
+    /// Parses `source` now; compiles lazily per payload kind.
+    pub fn new(source: &str, env: EnvKind) -> Expression {
+        let parsed = parse(source).map_err(|e| ExprError {
+            phase: Phase::Compile,
+            message: e.format(source),
+        });
+        Expression {
+            inner: Arc::new(Inner {
+                source: source.to_string(),
+                env,
+                parsed,
+                programs: Default::default(),
+            }),
+        }
+    }
+
+    /// The source text.
+    pub fn source(&self) -> &str {
+        &self.inner.source
+    }
+
+    /// The environment kind.
+    pub fn env(&self) -> EnvKind {
+        self.inner.env
+    }
+
+    /// The syntax error found when the expression was loaded, if any.
+    pub fn syntax_error(&self) -> Option<&ExprError> {
+        self.inner.parsed.as_ref().err()
+    }
+
+    fn compile_error(&self, e: SourceError) -> ExprError {
+        ExprError {
+            phase: Phase::Compile,
+            message: e.format(&self.inner.source),
+        }
+    }
+
+    /// The program for this payload's kind (compiled on first use).
+    fn program(&self, payload: &serde_json::Value) -> Result<&Arc<Program>, ExprError> {
+        let slot = &self.inner.programs[kind_index(payload)];
+        // Checking, folding and compiling recurse over the tree (at most
+        // `parser::MAX_TREE_DEPTH` levels): give them a stack of their own.
+        slot.get_or_init(|| stacker::grow(COMPILE_STACK, || self.build(payload)))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn build(&self, payload: &serde_json::Value) -> Result<Arc<Program>, ExprError> {
+        {
+            let node = self.inner.parsed.as_ref().map_err(Clone::clone)?;
+            let env = CheckEnv {
+                payload: payload_nature(payload),
+                metadata_helpers: self.inner.env == EnvKind::Metadata,
+            };
+            check(node, &env).map_err(|e| self.compile_error(e))?;
+            let mut folded = node.clone();
+            fold(&mut folded).map_err(|e| self.compile_error(e))?;
+            let program = compile(&folded, self.inner.env == EnvKind::Metadata)
+                .map_err(|e| self.compile_error(e))?;
+            Ok(Arc::new(program))
+        }
+    }
+
+    /// Compiles for this payload's kind without evaluating (a compile error, if any).
+    pub fn check(&self, payload: &serde_json::Value) -> Result<(), ExprError> {
+        self.program(payload).map(|_| ())
+    }
+
+    /// Evaluates to the raw value.
+    pub fn eval<'a>(&self, input: &Input<'a>) -> Result<Value<'a>, ExprError> {
+        let program = self.program(input.payload)?;
+        let mut frame = Frame {
+            input,
+            slots: Vec::new(),
+            budget: Budget::default(),
+            depth: 0,
+        };
+        if program.slots > 0 {
+            frame.slots = vec![Value::Nil; program.slots];
+        }
+        eval(&program.root, &mut frame).map_err(|e| ExprError {
+            phase: Phase::Run,
+            message: SourceError::new(e.message, e.loc).format(&self.inner.source),
+        })
+    }
+
+    /// Argo's `EvalBool`: the selector's verdict.
+    pub fn selector(&self, input: &Input<'_>) -> Result<bool, ExprError> {
+        match self.eval(input) {
+            Ok(Value::Bool(b)) => Ok(b),
+            Ok(other) => Err(ExprError {
+                phase: Phase::Cast,
+                message: format!(
+                    "unable to cast expression result '{}' to bool",
+                    gofmt::sprint_s(&other)
+                ),
+            }),
+            Err(e) if e.phase == Phase::Run => Err(ExprError {
+                phase: Phase::Run,
+                message: format!(
+                    "unable to evaluate expression '{}': {}",
+                    self.inner.source, e.message
+                ),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A `valueFrom.event` parameter value, encoded as Argo does.
+    pub fn param(&self, input: &Input<'_>) -> Result<String, ExprError> {
+        let v = self.eval(input)?;
+        let json = gofmt::to_json(&v, JsonOptions::MARSHAL).map_err(|e| ExprError {
+            phase: Phase::Marshal,
+            message: e.0,
+        })?;
+        Ok(item_string(&json))
+    }
+
+    /// A `submit.metadata` value: must be a Go string.
+    pub fn metadata(&self, input: &Input<'_>) -> Result<String, ExprError> {
+        let v = self.eval(input)?;
+        match v.as_str() {
+            Some(s) => Ok(s.to_string()),
+            None => Err(ExprError {
+                phase: Phase::Type,
+                message: format!("must evaluate to a string, not a {}", v.go_type()),
+            }),
+        }
+    }
+}
+
+/// Argo's `Item.String()` on compact JSON: a string loses its first and last byte (no
+/// unescaping), then `\u003c`, `\u003e` and `\u0026` become `<`, `>` and `&`.
+pub fn item_string(json: &str) -> String {
+    let body = if json.starts_with('"') && json.len() >= 2 {
+        &json[1..json.len() - 1]
+    } else {
+        json
+    };
+    body.replace("\\u003c", "<")
+        .replace("\\u003e", ">")
+        .replace("\\u0026", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn input<'a>(payload: &'a serde_json::Value, md: &'a serde_json::Value) -> Input<'a> {
+        Input {
+            namespace: "argo",
+            discriminator: "my-discriminator",
+            metadata: md,
+            payload,
+        }
+    }
+
+    #[test]
+    fn reference_selector() {
+        let md = json!({"x-argo-e2e": ["true"]});
+        let p = json!({"message": "hello"});
+        let e = Expression::new(
+            r#"payload.message != "" && metadata["x-argo-e2e"] == ["true"] && discriminator == "my-discriminator""#,
+            EnvKind::Plain,
+        );
+        assert_eq!(e.selector(&input(&p, &md)), Ok(true));
+        let s = json!("just a string");
+        let err = e.selector(&input(&s, &md)).unwrap_err();
+        assert_eq!(err.phase, Phase::Compile);
+        assert!(
+            err.message
+                .starts_with("type string has no field message (1:9)")
+        );
+    }
+
+    #[test]
+    fn argo_metadata_strings() {
+        let md = json!({});
+        let p = json!({"foo":{"bar":"baz","numeric":8675309,"bool":true,"pr":112},"list":["one","two"]});
+        let i = input(&p, &md);
+        let m = |s: &str| Expression::new(s, EnvKind::Metadata).metadata(&i);
+        assert_eq!(m(r#""my-wfeb-" + payload.foo.bar"#).unwrap(), "my-wfeb-baz");
+        assert_eq!(m("payload.list[0]").unwrap(), "one");
+        assert_eq!(
+            m(r#""my-wft-pr-"+sprig.toString(payload.foo.pr)+"-""#).unwrap(),
+            "my-wft-pr-112-"
+        );
+        for (src, t) in [
+            ("payload.foo.numeric", "float64"),
+            ("payload.foo.bool", "bool"),
+            ("payload.foo", "map[string]interface {}"),
+            ("payload.list", "[]interface {}"),
+            ("payload.nothing", "<nil>"),
+        ] {
+            let e = m(src).unwrap_err();
+            assert_eq!(e.phase, Phase::Type);
+            assert_eq!(e.message, format!("must evaluate to a string, not a {t}"));
+        }
+        let e = m("foo.[..]bar").unwrap_err();
+        assert_eq!(e.message, "expected name (1:6)\n | foo.[..]bar\n | .....^");
+    }
+
+    #[test]
+    fn argo_operation_test_strings() {
+        let md = json!({});
+        let p = json!({"foo":{"bar":"baz"},"formatted":"My%Test%"});
+        let i = input(&p, &md);
+        let sel = |s: &str| Expression::new(s, EnvKind::Plain).selector(&i);
+        assert_eq!(sel("").unwrap_err().message, "unexpected token EOF");
+        assert_eq!(
+            sel("garbage!!!!!!").unwrap_err().message,
+            "unexpected token Operator(\"!\") (1:8)\n | garbage!!!!!!\n | .......^"
+        );
+        assert_eq!(
+            sel("\"garbage\"").unwrap_err().message,
+            "unable to cast expression result 'garbage' to bool"
+        );
+        assert_eq!(sel("payload.foo.bar == 'baz'"), Ok(true));
+        assert_eq!(sel("false"), Ok(false));
+        let par = |s: &str| Expression::new(s, EnvKind::Plain).param(&i);
+        assert_eq!(par("payload.foo").unwrap(), r#"{"bar":"baz"}"#);
+        assert_eq!(par("payload.formatted").unwrap(), "My%Test%");
+        assert_eq!(par("\"bar\"").unwrap(), "bar");
+        assert_eq!(
+            par("rubbish!!!").unwrap_err().message,
+            "unexpected token Operator(\"!\") (1:8)\n | rubbish!!!\n | .......^"
+        );
+    }
+
+    #[test]
+    fn send_sync_clone() {
+        fn assert_traits<T: Send + Sync + Clone>() {}
+        assert_traits::<Expression>();
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(src: &str) -> Result<Value<'static>, ExprError> {
+        let md = json!({});
+        let p = json!({"list": [1, 2, 3]});
+        let input = Input {
+            namespace: "ns",
+            discriminator: "",
+            metadata: &md,
+            payload: &p,
+        };
+        Expression::new(src, EnvKind::Plain)
+            .eval(&input)
+            .map(Value::into_owned)
+    }
+
+    #[test]
+    fn deepest_accepted_expressions_run_on_a_test_thread() {
+        // 4 999 additions: 9 999 nodes, the most Go accepts, and a tree 5 000 levels deep.
+        let src = vec!["1"; 5000].join(" + ");
+        assert_eq!(run(&src).unwrap().as_integer(), Some(5000));
+        let nested = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+        assert!(run(&nested).is_ok());
+    }
+
+    #[test]
+    fn limits_are_clear_errors() {
+        let e = run("len(1..2000000)").unwrap_err();
+        assert_eq!(e.phase, Phase::Run);
+        assert!(e.message.starts_with("memory budget exceeded (1:6)"));
+        let e = run("repeat(\"x\", 2000000)").unwrap_err();
+        assert!(e.message.starts_with("memory budget exceeded"));
+        let e = run("repeat(\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\", 999999)").unwrap_err();
+        assert!(e.message.starts_with("memory budget exceeded"));
+        let e = run("let r = 1..1000; count(r, any(r, any(r, # == 0)))").unwrap_err();
+        assert!(e.message.starts_with(crate::expr::limits::STEPS_EXCEEDED));
+        let e = run(&"(".repeat(2000)).unwrap_err();
+        assert!(e.message.contains("nests deeper than"));
+    }
+}

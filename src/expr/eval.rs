@@ -1,0 +1,684 @@
+//! The evaluator: runs a compiled [`Op`] tree against one event.
+//!
+//! Takes a [`Program`](super::compile::Program) and the event's [`Input`] and returns a
+//! [`Value`] borrowing from the input (no payload data is copied to read it) or a
+//! [`RunError`] with the Go message and the location of the failing operation. Every loop is
+//! bounded by the [`Budget`] (memory and predicate steps).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::argo::Input;
+use super::builtins::{self, Budget};
+use super::compile::{BinOp, EnvFunc, EnvName, Op, PredKind};
+use super::error::Loc;
+use super::gofmt::{self, JsonOptions};
+use super::limits;
+use super::ops;
+use super::regex::compile_go_regex;
+use super::value::{Func, Value, deep_equal, equal};
+
+/// A run-time failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunError {
+    /// Go's message.
+    pub message: String,
+    /// The failing operation's location.
+    pub loc: Loc,
+    /// Internal: a `?.` met nil and ends its chain (never escapes a `Chain`).
+    pub nil_chain: bool,
+}
+
+type E = Box<RunError>;
+type R<'a> = Result<Value<'a>, E>;
+
+fn fail<T>(message: String, loc: Loc) -> Result<T, E> {
+    Err(Box::new(RunError {
+        message,
+        loc,
+        nil_chain: false,
+    }))
+}
+
+fn at<T>(r: Result<T, String>, loc: Loc) -> Result<T, E> {
+    match r {
+        Ok(v) => Ok(v),
+        Err(m) => fail(m, loc),
+    }
+}
+
+fn nil_chain<T>() -> Result<T, E> {
+    Err(Box::new(RunError {
+        message: String::new(),
+        loc: Loc::default(),
+        nil_chain: true,
+    }))
+}
+
+/// The mutable state of one evaluation.
+pub struct Frame<'a, 'i> {
+    /// The event.
+    pub input: &'i Input<'a>,
+    /// Variable and predicate slots.
+    pub slots: Vec<Value<'a>>,
+    /// Resource accounting.
+    pub budget: Budget,
+    /// Current recursion depth of `eval`.
+    pub depth: u32,
+}
+
+/// Every this many levels of recursion, `eval` makes sure enough stack remains.
+const STACK_CHECK_EVERY: u32 = 32;
+
+/// Evaluates `op`.
+#[inline]
+pub fn eval<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
+    f.depth += 1;
+    let r = if f.depth % STACK_CHECK_EVERY == 0 {
+        stacker::maybe_grow(256 * 1024, 4 << 20, || eval_op(op, f))
+    } else {
+        eval_op(op, f)
+    };
+    f.depth -= 1;
+    r
+}
+
+fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
+    match op {
+        Op::Const(v) => Ok(v.clone()),
+        Op::Slot(i) => Ok(f.slots.get(*i).cloned().unwrap_or(Value::Nil)),
+        Op::Env(name) => Ok(env(*name, f.input)),
+        Op::EnvMap => {
+            let mut m = BTreeMap::new();
+            for (k, n) in [
+                ("namespace", EnvName::Namespace),
+                ("discriminator", EnvName::Discriminator),
+                ("metadata", EnvName::Metadata),
+                ("payload", EnvName::Payload),
+            ] {
+                m.insert(k.to_string(), env(n, f.input));
+            }
+            Ok(Value::map(m))
+        }
+        Op::MemberStr {
+            obj,
+            key,
+            optional,
+            loc,
+        } => {
+            let o = eval(obj, f)?;
+            if *optional && o.is_nil() {
+                return nil_chain();
+            }
+            at(ops::fetch_str(&o, key), *loc)
+        }
+        Op::Member {
+            obj,
+            key,
+            optional,
+            loc,
+        } => {
+            let o = eval(obj, f)?;
+            if *optional && o.is_nil() {
+                return nil_chain();
+            }
+            let k = eval(key, f)?;
+            at(ops::fetch(&o, &k), *loc)
+        }
+        Op::Chain(inner) => match eval(inner, f) {
+            Err(e) if e.nil_chain => Ok(Value::Nil),
+            other => other,
+        },
+        Op::Slice { obj, from, to, loc } => {
+            let o = eval(obj, f)?;
+            let a = match from {
+                Some(x) => Some(eval(x, f)?),
+                None => None,
+            };
+            let b = match to {
+                Some(x) => Some(eval(x, f)?),
+                None => None,
+            };
+            at(ops::slice(&o, a.as_ref(), b.as_ref()), *loc)
+        }
+        Op::Not(x, loc) => {
+            let v = eval(x, f)?;
+            Ok(Value::Bool(!at(ops::as_bool(&v), *loc)?))
+        }
+        Op::Neg(x, loc) => {
+            let v = eval(x, f)?;
+            at(ops::negate(&v), *loc)
+        }
+        Op::And(l, r, loc) => {
+            let a = eval(l, f)?;
+            if !at(ops::as_bool(&a), *loc)? {
+                return Ok(Value::Bool(false));
+            }
+            eval(r, f)
+        }
+        Op::Or(l, r, loc) => {
+            let a = eval(l, f)?;
+            if at(ops::as_bool(&a), *loc)? {
+                return Ok(Value::Bool(true));
+            }
+            eval(r, f)
+        }
+        Op::Coalesce(l, r) => {
+            let a = eval(l, f)?;
+            if a.is_nil() { eval(r, f) } else { Ok(a) }
+        }
+        Op::EqStr(x, s, ne) => {
+            let v = eval(x, f)?;
+            Ok(Value::Bool((v.as_str() == Some(s)) != *ne))
+        }
+        Op::Binary(op, l, r, loc) => {
+            let a = eval(l, f)?;
+            let b = eval(r, f)?;
+            binary(*op, &a, &b, *loc, &mut f.budget)
+        }
+        Op::MatchesConst(x, re, loc) => {
+            let v = eval(x, f)?;
+            if v.is_nil() {
+                return Ok(Value::Bool(false));
+            }
+            let s = at(ops::as_string(&v), *loc)?;
+            Ok(Value::Bool(re.is_match(s)))
+        }
+        Op::Cond(c, a, b, loc) => {
+            let v = eval(c, f)?;
+            if at(ops::as_bool(&v), *loc)? {
+                eval(a, f)
+            } else {
+                eval(b, f)
+            }
+        }
+        Op::Let(slot, v, body) => {
+            let x = eval(v, f)?;
+            set_slot(f, *slot, x);
+            eval(body, f)
+        }
+        Op::Seq(ops_) => {
+            let mut last = Value::Nil;
+            for o in ops_ {
+                last = eval(o, f)?;
+            }
+            Ok(last)
+        }
+        Op::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for i in items {
+                out.push(eval(i, f)?);
+            }
+            Ok(Value::list(out))
+        }
+        Op::Map(pairs, loc) => {
+            let mut evaluated = Vec::with_capacity(pairs.len());
+            for (k, v) in pairs {
+                let kv = eval(k, f)?;
+                let vv = eval(v, f)?;
+                evaluated.push((kv, vv));
+            }
+            let mut m = BTreeMap::new();
+            for (k, v) in evaluated.into_iter().rev() {
+                let Some(key) = k.as_str() else {
+                    return fail(ops::interface_conversion(&k, "string"), *loc);
+                };
+                m.insert(key.to_string(), v);
+            }
+            Ok(Value::map(m))
+        }
+        Op::Builtin(func, args, loc) => {
+            let vals = eval_all(args, f)?;
+            at(func(&mut f.budget, vals), *loc)
+        }
+        Op::Predicate {
+            kind,
+            collection,
+            pred,
+            extra,
+            slot,
+            loc,
+        } => predicate(
+            *kind,
+            collection,
+            pred.as_deref(),
+            extra.as_deref(),
+            *slot,
+            *loc,
+            f,
+        ),
+        Op::EnvCall(func, args, loc) => {
+            let vals = eval_all(args, f)?;
+            env_call(*func, vals, *loc, &mut f.budget)
+        }
+        Op::JmesConst(x, expr, loc) => {
+            let v = eval(x, f)?;
+            at(jmes(&v, expr), *loc)
+        }
+        Op::Sprig(name, args, loc) => {
+            let vals = eval_all(args, f)?;
+            at(super::sprig::call(name, vals), *loc)
+        }
+        Op::FuncValue(func) => Ok(Value::Func(Arc::new(Func {
+            name: func.name().to_string(),
+            go_type: func.go_type().to_string(),
+        }))),
+        Op::CallValue(callee, args, loc) => {
+            let c = eval(callee, f)?;
+            let vals = eval_all(args, f)?;
+            match &c {
+                Value::Func(func) => {
+                    let ef = match func.name.as_str() {
+                        "asInt" => EnvFunc::AsInt,
+                        "asFloat" => EnvFunc::AsFloat,
+                        "toJson" => EnvFunc::ToJson,
+                        "jsonpath" => EnvFunc::JsonPath,
+                        "jmespath" => EnvFunc::Jmespath,
+                        _ => {
+                            return fail(
+                                format!("invalid operation: cannot call {}", func.name),
+                                *loc,
+                            );
+                        }
+                    };
+                    env_call(ef, vals, *loc, &mut f.budget)
+                }
+                Value::Nil => fail("invalid operation: cannot call nil".to_string(), *loc),
+                other => fail(
+                    format!(
+                        "reflect: call of reflect.Value.Call on {} Value",
+                        other.go_type()
+                    ),
+                    *loc,
+                ),
+            }
+        }
+        Op::Fail(msg, loc) => fail(msg.clone(), *loc),
+    }
+}
+
+#[inline]
+fn env<'a>(name: EnvName, input: &Input<'a>) -> Value<'a> {
+    match name {
+        EnvName::Namespace => Value::Str(input.namespace),
+        EnvName::Discriminator => Value::Str(input.discriminator),
+        EnvName::Metadata => Value::from_json(input.metadata),
+        EnvName::Payload => Value::from_json(input.payload),
+        EnvName::Sprig => Value::map(BTreeMap::new()),
+    }
+}
+
+fn set_slot<'a>(f: &mut Frame<'a, '_>, slot: usize, v: Value<'a>) {
+    if slot >= f.slots.len() {
+        f.slots.resize(slot + 1, Value::Nil);
+    }
+    f.slots[slot] = v;
+}
+
+fn eval_all<'a>(args: &[Op], f: &mut Frame<'a, '_>) -> Result<Vec<Value<'a>>, E> {
+    let mut out = Vec::with_capacity(args.len());
+    for a in args {
+        out.push(eval(a, f)?);
+    }
+    Ok(out)
+}
+
+fn binary<'a>(op: BinOp, a: &Value<'a>, b: &Value<'a>, loc: Loc, budget: &mut Budget) -> R<'a> {
+    let r: Result<Value<'a>, String> = match op {
+        BinOp::Eq => Ok(Value::Bool(equal(a, b))),
+        BinOp::Ne => Ok(Value::Bool(!equal(a, b))),
+        BinOp::Lt => ops::compare("<", a, b).map(Value::Bool),
+        BinOp::Gt => ops::compare(">", a, b).map(Value::Bool),
+        BinOp::Le => ops::compare("<=", a, b).map(Value::Bool),
+        BinOp::Ge => ops::compare(">=", a, b).map(Value::Bool),
+        BinOp::Add => ops::add(a, b),
+        BinOp::Sub => ops::arith('-', a, b),
+        BinOp::Mul => ops::arith('*', a, b),
+        BinOp::Div => ops::divide(a, b),
+        BinOp::Mod => ops::modulo(a, b),
+        BinOp::Pow => ops::pow(a, b),
+        BinOp::In => ops::contains_in(a, b).map(Value::Bool),
+        BinOp::Contains => ops::string_op("contains", a, b).map(Value::Bool),
+        BinOp::StartsWith => ops::string_op("startsWith", a, b).map(Value::Bool),
+        BinOp::EndsWith => ops::string_op("endsWith", a, b).map(Value::Bool),
+        BinOp::Matches => {
+            if a.is_nil() || b.is_nil() {
+                Ok(Value::Bool(false))
+            } else {
+                (|| {
+                    let s = ops::as_string(a)?;
+                    let p = ops::as_string(b)?;
+                    let re = compile_go_regex(p)?;
+                    Ok(Value::Bool(re.is_match(s)))
+                })()
+            }
+        }
+        BinOp::Range => ops::range_len(a, b).and_then(|(start, size)| {
+            budget.grow(size as u64)?;
+            Ok(ops::make_range(start, size))
+        }),
+    };
+    at(r, loc)
+}
+
+fn env_call<'a>(func: EnvFunc, args: Vec<Value<'a>>, loc: Loc, budget: &mut Budget) -> R<'a> {
+    let r: Result<Value<'a>, String> = match func {
+        EnvFunc::AsInt => builtins::int(budget, args),
+        EnvFunc::AsFloat => builtins::float(budget, args),
+        EnvFunc::ToJson => args
+            .first()
+            .map(|v| {
+                gofmt::to_json(v, JsonOptions::MARSHAL)
+                    .map(Value::string)
+                    .map_err(|e| e.0)
+            })
+            .unwrap_or_else(|| Err("not enough arguments to call toJson".to_string())),
+        EnvFunc::JsonPath => match (
+            args.first().and_then(Value::as_str),
+            args.get(1).and_then(Value::as_str),
+        ) {
+            (Some(doc), Some(path)) => super::jsonpath::query(doc, path),
+            _ => Err("reflect: Call using interface {} as type string".to_string()),
+        },
+        EnvFunc::Jmespath => match args.get(1).and_then(Value::as_str) {
+            Some(q) => jmespath::compile(q)
+                .map_err(|e| format!("invalid JMESPath query: {e}"))
+                .and_then(|expr| jmes(&args[0], &expr)),
+            None => Err("jmespath: the query must be a string".to_string()),
+        },
+    };
+    at(r, loc)
+}
+
+/// Converts a value to JSON for JMESPath (numbers stay float64).
+fn to_serde(v: &Value<'_>, depth: usize) -> Result<serde_json::Value, String> {
+    if depth > limits::MAX_VALUE_DEPTH {
+        return Err("value nests too deeply".to_string());
+    }
+    Ok(match v {
+        Value::JsonArray(_) | Value::JsonMap(_) => {
+            let text = gofmt::to_json(v, JsonOptions::MARSHAL).map_err(|e| e.0)?;
+            serde_json::from_str(&text).map_err(|e| e.to_string())?
+        }
+        Value::List(l) => serde_json::Value::Array(
+            l.items
+                .iter()
+                .map(|x| to_serde(x, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        _ => {
+            let text = gofmt::to_json(v, JsonOptions::MARSHAL).map_err(|e| e.0)?;
+            serde_json::from_str(&text).map_err(|e| e.to_string())?
+        }
+    })
+}
+
+fn jmes<'a>(v: &Value<'a>, expr: &jmespath::Expression<'_>) -> Result<Value<'a>, String> {
+    use jmespath::ToJmespath;
+    let data = to_serde(v, 0)?
+        .to_jmespath()
+        .map_err(|e| format!("jmespath: {e}"))?;
+    let mut ctx = jmespath::Context::new(expr.as_str(), &jmespath::DEFAULT_RUNTIME);
+    let out = jmespath::interpret(&data, expr.as_ast(), &mut ctx)
+        .map_err(|e| format!("jmespath: {e}"))?;
+    let json = serde_json::to_value(&*out).map_err(|e| format!("jmespath: {e}"))?;
+    Ok(Value::from_owned_json(json))
+}
+
+fn reflect_kind(v: &Value<'_>) -> &'static str {
+    match v {
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Int64(_) | Value::Duration(_) => "int64",
+        Value::Uint8(_) => "uint8",
+        Value::Float(_) => "float64",
+        Value::Func(_) => "func",
+        _ => "map",
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn predicate<'a>(
+    kind: PredKind,
+    collection: &Op,
+    pred: Option<&Op>,
+    extra: Option<&Op>,
+    slot: usize,
+    loc: Loc,
+    f: &mut Frame<'a, '_>,
+) -> R<'a> {
+    let coll = eval(collection, f)?;
+    let len = match &coll {
+        Value::Nil => {
+            return fail(
+                "reflect: call of reflect.Value.Len on zero Value".to_string(),
+                loc,
+            );
+        }
+        Value::Str(_) | Value::String(_) => coll.as_str().unwrap_or_default().len(),
+        _ if coll.is_array() => coll.array_len().unwrap_or(0),
+        _ if coll.is_map() => {
+            if coll.map_len().unwrap_or(0) > 0 {
+                return fail(
+                    "reflect: call of reflect.Value.Index on map Value".to_string(),
+                    loc,
+                );
+            }
+            0
+        }
+        other => {
+            return fail(
+                format!(
+                    "reflect: call of reflect.Value.Len on {} Value",
+                    reflect_kind(other)
+                ),
+                loc,
+            );
+        }
+    };
+    let element = |i: usize| -> Value<'a> {
+        match &coll {
+            Value::Str(_) | Value::String(_) => {
+                Value::Uint8(coll.as_str().unwrap_or_default().as_bytes()[i])
+            }
+            _ => coll.array_get(i).unwrap_or(Value::Nil),
+        }
+    };
+    if slot + 3 > f.slots.len() {
+        f.slots.resize(slot + 3, Value::Nil);
+    }
+    let extra_v = match extra {
+        Some(e) => Some(eval(e, f)?),
+        None => None,
+    };
+    // Runs the predicate on element i (or returns the element itself without a predicate).
+    macro_rules! run {
+        ($i:expr) => {{
+            f.budget.steps += 1;
+            if f.budget.steps > limits::MAX_PREDICATE_STEPS {
+                return fail(limits::STEPS_EXCEEDED.to_string(), loc);
+            }
+            let e = element($i);
+            match pred {
+                Some(p) => {
+                    f.slots[slot] = e;
+                    f.slots[slot + 1] = Value::Int($i as i64);
+                    eval(p, f)?
+                }
+                None => e,
+            }
+        }};
+    }
+    let truth = |v: &Value<'a>| at(ops::as_bool(v), loc);
+    match kind {
+        PredKind::All => {
+            for i in 0..len {
+                let v = run!(i);
+                if !truth(&v)? {
+                    return Ok(Value::Bool(false));
+                }
+            }
+            Ok(Value::Bool(true))
+        }
+        PredKind::Any => {
+            for i in 0..len {
+                let v = run!(i);
+                if truth(&v)? {
+                    return Ok(Value::Bool(true));
+                }
+            }
+            Ok(Value::Bool(false))
+        }
+        PredKind::None => {
+            for i in 0..len {
+                let v = run!(i);
+                if truth(&v)? {
+                    return Ok(Value::Bool(false));
+                }
+            }
+            Ok(Value::Bool(true))
+        }
+        PredKind::One | PredKind::Count => {
+            let mut n = 0i64;
+            for i in 0..len {
+                let v = run!(i);
+                if truth(&v)? {
+                    n += 1;
+                }
+            }
+            Ok(if kind == PredKind::One {
+                Value::Bool(n == 1)
+            } else {
+                Value::Int(n)
+            })
+        }
+        PredKind::Filter => {
+            let mut out = Vec::new();
+            for i in 0..len {
+                let v = run!(i);
+                if truth(&v)? {
+                    out.push(element(i));
+                }
+            }
+            Ok(Value::list(out))
+        }
+        PredKind::Map => {
+            let mut out = Vec::with_capacity(len);
+            for i in 0..len {
+                out.push(run!(i));
+            }
+            Ok(Value::list(out))
+        }
+        PredKind::Sum => {
+            let mut acc = Value::Int(0);
+            for i in 0..len {
+                let v = run!(i);
+                acc = at(ops::add(&acc, &v), loc)?;
+            }
+            Ok(acc)
+        }
+        PredKind::Find | PredKind::FindIndex => {
+            for i in 0..len {
+                let v = run!(i);
+                if truth(&v)? {
+                    return Ok(if kind == PredKind::Find {
+                        element(i)
+                    } else {
+                        Value::Int(i as i64)
+                    });
+                }
+            }
+            Ok(if kind == PredKind::Find {
+                Value::Nil
+            } else {
+                Value::Int(-1)
+            })
+        }
+        PredKind::FindLast | PredKind::FindLastIndex => {
+            for i in (0..len).rev() {
+                let v = run!(i);
+                if truth(&v)? {
+                    return Ok(if kind == PredKind::FindLast {
+                        element(i)
+                    } else {
+                        Value::Int(i as i64)
+                    });
+                }
+            }
+            Ok(if kind == PredKind::FindLast {
+                Value::Nil
+            } else {
+                Value::Int(-1)
+            })
+        }
+        PredKind::GroupBy => {
+            let mut groups: Vec<(Value<'a>, Vec<Value<'a>>)> = Vec::new();
+            for i in 0..len {
+                let k = run!(i);
+                match groups.iter_mut().find(|(g, _)| deep_equal(g, &k)) {
+                    Some((_, items)) => items.push(element(i)),
+                    None => groups.push((k, vec![element(i)])),
+                }
+            }
+            Ok(Value::AnyMap(Arc::new(
+                groups
+                    .into_iter()
+                    .map(|(k, items)| (k, Value::list(items)))
+                    .collect(),
+            )))
+        }
+        PredKind::SortBy => {
+            let desc = match &extra_v {
+                None => false,
+                Some(o) => match at(ops::as_string(o), loc)? {
+                    "asc" => false,
+                    "desc" => true,
+                    other => return fail(format!("unknown order {other}, use asc or desc"), loc),
+                },
+            };
+            let mut keyed = Vec::with_capacity(len);
+            for i in 0..len {
+                let k = run!(i);
+                keyed.push((k, element(i)));
+            }
+            let mut err = None;
+            keyed.sort_by(|x, y| {
+                let (p, q) = if desc { (&y.0, &x.0) } else { (&x.0, &y.0) };
+                match builtins::sort_less(p, q) {
+                    Ok(true) => std::cmp::Ordering::Less,
+                    Ok(false) => match builtins::sort_less(q, p) {
+                        Ok(true) => std::cmp::Ordering::Greater,
+                        _ => std::cmp::Ordering::Equal,
+                    },
+                    Err(e) => {
+                        err.get_or_insert(e);
+                        std::cmp::Ordering::Equal
+                    }
+                }
+            });
+            if let Some(e) = err {
+                return fail(e, loc);
+            }
+            Ok(Value::list(keyed.into_iter().map(|(_, e)| e).collect()))
+        }
+        PredKind::Reduce => {
+            let (mut acc, start) = match extra_v {
+                Some(init) => (init, 0),
+                None => {
+                    if len == 0 {
+                        return fail(
+                            "reduce of empty array with no initial value".to_string(),
+                            loc,
+                        );
+                    }
+                    (element(0), 1)
+                }
+            };
+            for i in start..len {
+                f.slots[slot + 2] = acc;
+                acc = run!(i);
+            }
+            Ok(acc)
+        }
+    }
+}
