@@ -173,3 +173,84 @@ async fn failing_binding_beside_a_working_one() {
         "{log}"
     );
 }
+
+/// Argo's `TestNewOperation` cases, over HTTP: real selectors and parameters from the payload.
+#[tokio::test]
+async fn argo_operation_cases_over_http() {
+    let extra = [
+        binding(
+            NS,
+            "a-nested",
+            "payload.foo.bar == 'baz'",
+            "tmpl-a",
+            false,
+            "payload.foo",
+        ),
+        binding(
+            NS,
+            "b-formatted",
+            "true",
+            "tmpl-a",
+            false,
+            "payload.formatted",
+        ),
+        binding(NS, "c-garbage", "garbage!!!!!!", "tmpl-a", false, r#""x""#),
+        binding(
+            NS,
+            "d-metadata",
+            r#"metadata["x-valid"] == ["true"] && namespace == "team""#,
+            "tmpl-a",
+            false,
+            "discriminator",
+        ),
+        binding(
+            NS,
+            "e-no-match",
+            "payload.foo.bar == 'nope'",
+            "tmpl-a",
+            false,
+            r#""x""#,
+        ),
+    ]
+    .join("---\n");
+    let app = team_app(Options::default().sync(), &extra).await;
+    app.wait_for_log("bindings=5").await;
+    let body = r#"{"foo":{"bar":"baz"},"formatted":"My%Test%"}"#;
+    let r = app
+        .post_event(
+            NS,
+            "my-d",
+            body,
+            Some(TOKEN),
+            &[("X-Valid", "true"), ("ignored", "x")],
+        )
+        .await;
+    assert_eq!(r.status(), 500);
+    let text = r.text().await.unwrap();
+    assert_eq!(
+        text,
+        r#"{"code":13,"message":"failed to dispatch event: [failed to evaluate workflow template expression: unexpected token Operator(\"!\") (1:8)\n | garbage!!!!!!\n | .......^]"}"#
+    );
+    let mut seen: Vec<(String, String)> = app
+        .workflows_as(NS, TOKEN)
+        .await
+        .iter()
+        .map(|w| {
+            (
+                label(w, "workflows.argoproj.io/workflow-event-binding")
+                    .unwrap()
+                    .to_string(),
+                params(w)[0].1.clone(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        vec![
+            ("a-nested".into(), r#"{"bar":"baz"}"#.into()),
+            ("b-formatted".into(), "My%Test%".into()),
+            ("d-metadata".into(), "my-d".into()),
+        ]
+    );
+}
