@@ -195,21 +195,20 @@ impl Catalog {
                     .warnings
                     .push(format!("{who}: {field} does not compile: {message}"));
             }
-            if let Some(s) = &compiled.submit {
-                if templates
+            if let Some(s) = &compiled.submit
+                && templates
                     .get(&compiled.namespace, &s.template_ref)
                     .is_none()
-                {
-                    let kind = if s.template_ref.cluster_scope {
-                        "ClusterWorkflowTemplate"
-                    } else {
-                        "WorkflowTemplate"
-                    };
-                    report.warnings.push(format!(
-                        "{who}: refers to {kind} {:?}, which does not exist",
-                        s.template_ref.name
-                    ));
-                }
+            {
+                let kind = if s.template_ref.cluster_scope {
+                    "ClusterWorkflowTemplate"
+                } else {
+                    "WorkflowTemplate"
+                };
+                report.warnings.push(format!(
+                    "{who}: refers to {kind} {:?}, which does not exist",
+                    s.template_ref.name
+                ));
             }
             by_ns
                 .entry(compiled.namespace.clone())

@@ -36,7 +36,7 @@ pub enum MetadataError {
 }
 
 fn decode_bin(name: &str, value: &[u8]) -> Result<String, MetadataError> {
-    let engine = if value.len() % 4 == 0 {
+    let engine = if value.len().is_multiple_of(4) {
         &base64::engine::general_purpose::STANDARD
     } else {
         &base64::engine::general_purpose::STANDARD_NO_PAD

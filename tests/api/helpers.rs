@@ -232,8 +232,7 @@ impl TestApp {
             if log.matches("manifests loaded").count() > before {
                 return log
                     .lines()
-                    .filter(|l| l.contains("manifests loaded"))
-                    .last()
+                    .rfind(|l| l.contains("manifests loaded"))
                     .unwrap()
                     .to_string();
             }
