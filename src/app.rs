@@ -16,6 +16,7 @@ use crate::actors::{Admission, Dispatcher, Matcher, Submitter, SubmitterConfig};
 use crate::catalog::Catalog;
 use crate::config::Settings;
 use crate::http::{self, AppState};
+use crate::metrics::Metrics;
 use crate::store::embedded::EmbeddedStore;
 use crate::store::watch::{self, ManifestWatch};
 use crate::store::{Store, StoreError};
@@ -61,16 +62,20 @@ impl Application {
             settings.manifest_poll,
         );
         let admission = Admission::new(settings.queue_size);
+        let metrics = Arc::new(Metrics::default());
 
         let submit_arbiter = Arbiter::new();
         let submitter = Submitter::start_on(
             &submit_arbiter.handle(),
             store.clone(),
-            SubmitterConfig::new(
-                settings.submit_qps,
-                settings.submit_burst,
-                settings.queue_size,
-            ),
+            SubmitterConfig {
+                metrics: metrics.clone(),
+                ..SubmitterConfig::new(
+                    settings.submit_qps,
+                    settings.submit_burst,
+                    settings.queue_size,
+                )
+            },
         );
         let state = web::Data::new(AppState {
             catalog: catalog.clone(),
@@ -79,6 +84,7 @@ impl Application {
             auth_mode: settings.auth_mode,
             async_dispatch: settings.async_dispatch,
             max_body_bytes: settings.max_body_bytes,
+            metrics: metrics.clone(),
             version: format!("v{}", env!("CARGO_PKG_VERSION")),
         });
 

@@ -4,6 +4,7 @@
 //! - [`config`]: the settings of `flowgate serve` (flags and `FLOWGATE_…` variables).
 //! - [`app`]: assembling the server, running it, draining on shutdown.
 //! - [`http`]: actix-web routes: the events endpoint, the read API, health.
+//! - [`metrics`]: Prometheus counters served at `/metrics`.
 //! - [`actors`]: the pipeline: Dispatcher → Matcher × N → Submitter, and the global queue bound.
 //! - [`binding`]: compiling WorkflowEventBindings and turning an event into Workflows (pure).
 //! - [`catalog`]: the in-memory bindings, templates and auth objects every event reads.
@@ -22,5 +23,6 @@ pub mod catalog;
 pub mod config;
 pub mod expr;
 pub mod http;
+pub mod metrics;
 pub mod model;
 pub mod store;

@@ -22,6 +22,7 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 use super::{DispatchOutcome, Permit, Reply};
 use crate::binding::dispatch::Planned;
+use crate::metrics::Metrics;
 use crate::store::{BindingErrorRecord, Store, StoreError, now_rfc3339};
 
 /// Argo's reason for binding errors.
@@ -44,7 +45,7 @@ pub struct SubmitBatch {
 }
 
 /// Submitter settings.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SubmitterConfig {
     /// Sustained writes per second.
     pub qps: u32,
@@ -56,10 +57,13 @@ pub struct SubmitterConfig {
     pub attempts: u32,
     /// First backoff delay; doubled after each attempt.
     pub backoff: Duration,
+    /// Where created workflows and binding errors are counted.
+    pub metrics: Arc<Metrics>,
 }
 
 impl SubmitterConfig {
-    /// The default retry policy with the given rate and capacity.
+    /// The default retry policy with the given rate and capacity, counting into a private
+    /// [`Metrics`] (replace `metrics` to export them).
     pub fn new(qps: u32, burst: u32, capacity: usize) -> SubmitterConfig {
         SubmitterConfig {
             qps,
@@ -67,6 +71,7 @@ impl SubmitterConfig {
             capacity,
             attempts: 5,
             backoff: Duration::from_millis(10),
+            metrics: Arc::new(Metrics::default()),
         }
     }
 }
@@ -81,6 +86,7 @@ struct Inner {
     limiter: DefaultDirectRateLimiter,
     attempts: u32,
     backoff: Duration,
+    metrics: Arc<Metrics>,
 }
 
 impl Submitter {
@@ -97,6 +103,7 @@ impl Submitter {
             limiter: RateLimiter::direct(Quota::per_second(qps).allow_burst(burst)),
             attempts: cfg.attempts.max(1),
             backoff: cfg.backoff,
+            metrics: cfg.metrics,
         });
         let capacity = cfg.capacity.max(1);
         Submitter::start_in_arbiter(arbiter, move |ctx: &mut Context<Submitter>| {
@@ -139,6 +146,7 @@ impl Inner {
             match result {
                 Ok(name) => {
                     tracing::info!(event_id = %event_id, namespace = %namespace, binding = %p.binding, workflow = %name, "workflow created");
+                    self.metrics.workflow_created();
                     outcome.created.push(name);
                 }
                 Err(error) => {
@@ -178,6 +186,7 @@ impl Inner {
     }
 
     async fn record(&self, event_id: &str, namespace: &str, binding: &str, error: &str) {
+        self.metrics.binding_error(namespace, binding);
         let message = format!("failed to dispatch event: {error}");
         tracing::warn!(
             event_id,

@@ -67,12 +67,27 @@ pub fn dispatch_failure(errors: &[String]) -> String {
     format!("failed to dispatch event: [{}]", errors.join(" "))
 }
 
-/// The handler.
+/// The handler: [`handle`], counted in the metrics by status.
 pub async fn receive(
     req: HttpRequest,
     body: web::Payload,
     state: web::Data<AppState>,
     dispatcher: web::Data<Addr<Dispatcher>>,
+) -> Result<HttpResponse, ApiError> {
+    let result = handle(req, body, &state, &dispatcher).await;
+    let code = match &result {
+        Ok(r) => r.status().as_u16(),
+        Err(e) => e.status.as_u16(),
+    };
+    state.metrics.event_request(code);
+    result
+}
+
+async fn handle(
+    req: HttpRequest,
+    body: web::Payload,
+    state: &AppState,
+    dispatcher: &Addr<Dispatcher>,
 ) -> Result<HttpResponse, ApiError> {
     let body = read_body(&req, body, state.max_body_bytes).await?;
     let namespace = req.match_info().get("ns").unwrap_or_default().to_string();
@@ -80,9 +95,9 @@ pub async fn receive(
     if discriminator.contains(':') {
         return Err(ApiError::not_implemented());
     }
-    let caller = authenticate(&req, &state)?;
+    let caller = authenticate(&req, state)?;
     authorize(
-        &state,
+        state,
         &caller,
         "list",
         "workfloweventbindings",
@@ -113,7 +128,7 @@ pub async fn receive(
         (Some(tx), Some(rx))
     };
     offer(
-        &dispatcher,
+        dispatcher,
         Dispatch {
             event,
             permit,

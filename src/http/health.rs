@@ -1,4 +1,5 @@
-//! `GET /healthz` (the process is up) and `GET /readyz` (manifests loaded, not shutting down).
+//! `GET /healthz` (the process is up), `GET /readyz` (manifests loaded, not shutting down) and
+//! `GET /metrics` (Prometheus text format).
 
 use actix_web::{HttpResponse, web};
 
@@ -21,5 +22,17 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             .body("not loaded")
     } else {
         HttpResponse::Ok().content_type("text/plain").body("ok")
+    }
+}
+
+/// Prometheus metrics in the text format.
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    match state.metrics.render(state.admission.in_flight()) {
+        Ok(text) => HttpResponse::Ok()
+            .content_type("text/plain; version=0.0.4; charset=utf-8")
+            .body(text),
+        Err(e) => HttpResponse::InternalServerError()
+            .content_type("text/plain")
+            .body(e.to_string()),
     }
 }

@@ -10,6 +10,7 @@
 //! | `GET /api/v1/workflow-templates/{ns}`, `/api/v1/cluster-workflow-templates` | templates |
 //! | `GET /api/v1/binding-errors/{ns}` | recorded binding errors (flowgate's event log) |
 //! | `GET /healthz`, `GET /readyz` | health |
+//! | `GET /metrics` | Prometheus metrics |
 //!
 //! Other methods or shapes under `/api/v1/events/` answer 501, like Argo; any other path 404.
 //! Every API route authenticates the caller ([`authenticate`]) and checks RBAC ([`authorize`]).
@@ -30,6 +31,7 @@ use crate::binding::Caller;
 use crate::binding::dispatch::forbidden_message;
 use crate::catalog::Catalog;
 use crate::config::AuthMode;
+use crate::metrics::Metrics;
 use crate::store::Store;
 
 pub use error::ApiError;
@@ -48,6 +50,8 @@ pub struct AppState {
     pub async_dispatch: bool,
     /// `--max-body-bytes`.
     pub max_body_bytes: usize,
+    /// Prometheus metrics.
+    pub metrics: Arc<Metrics>,
     /// Sent in `Grpc-Metadata-Argo-Version`.
     pub version: String,
 }
@@ -145,5 +149,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route("/healthz", web::get().to(health::healthz))
     .route("/readyz", web::get().to(health::readyz))
+    .route("/metrics", web::get().to(health::metrics))
     .default_service(web::to(fallback));
 }

@@ -184,3 +184,41 @@ async fn garbage_inputs_never_crash_the_server() {
     assert_eq!(r.status(), 400);
     assert_eq!(app.get("/healthz", None).await.0, 200);
 }
+
+#[tokio::test]
+async fn metrics_count_answers_workflows_and_binding_errors() {
+    let app = spawn_app(Options::default().sync()).await;
+    app.post_event("argo", "d", "{}", None, &[]).await;
+    let ok = app
+        .post_event(
+            "argo",
+            "my-discriminator",
+            r#"{"message":"m"}"#,
+            Some(EXAMPLE_TOKEN),
+            &[("X-Argo-E2E", "true")],
+        )
+        .await;
+    assert_eq!(ok.status(), 200);
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("flowgate_event_requests_total{code=\"401\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("flowgate_event_requests_total{code=\"200\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("flowgate_workflows_created_total 1"),
+        "{text}"
+    );
+    assert!(text.contains("flowgate_events_in_flight 0"), "{text}");
+}
