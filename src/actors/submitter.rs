@@ -145,7 +145,7 @@ impl Inner {
             };
             match result {
                 Ok(name) => {
-                    tracing::info!(event_id = %event_id, namespace = %namespace, binding = %p.binding, workflow = %name, "workflow created");
+                    tracing::debug!(event_id = %event_id, namespace = %namespace, binding = %p.binding, workflow = %name, "workflow created");
                     self.metrics.workflow_created();
                     outcome.created.push(name);
                 }
