@@ -208,3 +208,158 @@ impl Inner {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use async_trait::async_trait;
+    use tokio::sync::oneshot;
+
+    use super::*;
+    use crate::actors::Admission;
+    use crate::model::Workflow;
+
+    /// Fails with the scripted errors first, then stores.
+    struct Flaky {
+        script: Mutex<Vec<StoreError>>,
+        attempts: Mutex<Vec<String>>,
+        errors: Mutex<Vec<BindingErrorRecord>>,
+    }
+
+    #[async_trait]
+    impl Store for Flaky {
+        async fn create_workflow(&self, wf: Workflow) -> Result<Workflow, StoreError> {
+            self.attempts.lock().unwrap().push(wf.metadata.name.clone());
+            match self.script.lock().unwrap().pop() {
+                Some(e) => Err(e),
+                None => Ok(wf),
+            }
+        }
+        async fn list_workflows(&self, _: &str) -> Result<Vec<Workflow>, StoreError> {
+            Ok(Vec::new())
+        }
+        async fn get_workflow(&self, _: &str, _: &str) -> Result<Option<Workflow>, StoreError> {
+            Ok(None)
+        }
+        async fn record_binding_error(&self, r: BindingErrorRecord) -> Result<(), StoreError> {
+            self.errors.lock().unwrap().push(r);
+            Ok(())
+        }
+        async fn list_binding_errors(
+            &self,
+            _: &str,
+            _: usize,
+        ) -> Result<Vec<BindingErrorRecord>, StoreError> {
+            Ok(Vec::new())
+        }
+    }
+
+    fn wf(name: &str) -> Workflow {
+        let mut w = Workflow::default();
+        w.metadata.name = name.into();
+        w.metadata.namespace = "ns".into();
+        w
+    }
+
+    async fn run(
+        script: Vec<StoreError>,
+        planned: Vec<Planned>,
+    ) -> (DispatchOutcome, Arc<Flaky>, usize) {
+        let store = Arc::new(Flaky {
+            script: Mutex::new(script),
+            attempts: Mutex::new(Vec::new()),
+            errors: Mutex::new(Vec::new()),
+        });
+        let mut cfg = SubmitterConfig::new(1000, 1000, 4);
+        cfg.backoff = Duration::from_millis(1);
+        let arbiter = Arbiter::new();
+        let addr = Submitter::start_on(&arbiter.handle(), store.clone(), cfg);
+        let admission = Admission::new(1);
+        let (tx, rx) = oneshot::channel();
+        let batch = SubmitBatch {
+            event_id: "e".into(),
+            namespace: "ns".into(),
+            planned,
+            permit: admission.try_acquire().unwrap(),
+            reply: Some(tx),
+        };
+        addr.try_send(batch).map_err(|_| "send").unwrap();
+        let outcome = rx.await.unwrap();
+        admission.wait_idle().await;
+        let left = admission.in_flight();
+        arbiter.stop();
+        (outcome, store, left)
+    }
+
+    #[actix_rt::test]
+    async fn transient_errors_are_retried_with_the_same_name() {
+        let script = vec![
+            StoreError::Transient("busy".into()),
+            StoreError::Transient("busy".into()),
+        ];
+        let planned = vec![Planned {
+            binding: "b".into(),
+            result: Ok(wf("w-abcde")),
+        }];
+        let (outcome, store, left) = run(script, planned).await;
+        assert_eq!(
+            outcome,
+            DispatchOutcome {
+                created: vec!["w-abcde".into()],
+                errors: vec![]
+            }
+        );
+        assert_eq!(*store.attempts.lock().unwrap(), vec!["w-abcde"; 3]);
+        assert_eq!(left, 0, "the permit is released");
+    }
+
+    #[actix_rt::test]
+    async fn exhausted_retries_and_planned_errors_are_recorded_in_order() {
+        let script = vec![StoreError::Transient("busy".into()); 5];
+        let planned = vec![
+            Planned {
+                binding: "first".into(),
+                result: Err("failed to evaluate workflow template expression: x".into()),
+            },
+            Planned {
+                binding: "second".into(),
+                result: Ok(wf("w")),
+            },
+        ];
+        let (outcome, store, _) = run(script, planned).await;
+        assert_eq!(
+            outcome.errors,
+            vec![
+                "failed to evaluate workflow template expression: x".to_string(),
+                "timed out waiting for the condition: failed to create workflow: busy".to_string(),
+            ]
+        );
+        assert_eq!(store.attempts.lock().unwrap().len(), 5);
+        let recorded = store.errors.lock().unwrap();
+        assert_eq!(recorded.len(), 2);
+        assert_eq!(recorded[0].binding, "first");
+        assert_eq!(recorded[0].reason, BINDING_ERROR_REASON);
+        assert_eq!(
+            recorded[0].message,
+            "failed to dispatch event: failed to evaluate workflow template expression: x"
+        );
+    }
+
+    #[actix_rt::test]
+    async fn already_exists_is_not_retried() {
+        let script = vec![StoreError::AlreadyExists {
+            name: "fixed".into(),
+        }];
+        let planned = vec![Planned {
+            binding: "b".into(),
+            result: Ok(wf("fixed")),
+        }];
+        let (outcome, store, _) = run(script, planned).await;
+        assert_eq!(
+            outcome.errors,
+            vec!["failed to create workflow: workflows.argoproj.io \"fixed\" already exists"]
+        );
+        assert_eq!(store.attempts.lock().unwrap().len(), 1);
+    }
+}
