@@ -254,3 +254,49 @@ async fn argo_operation_cases_over_http() {
         ]
     );
 }
+
+/// `--instance-id`: only labelled bindings run, only labelled templates are accepted, and the
+/// workflow carries the label.
+#[tokio::test]
+async fn instance_id_filters_bindings_and_templates() {
+    let instance_label = "  labels: {workflows.argoproj.io/controller-instanceid: blue}\n";
+    let labelled = |yaml: String, name: &str| {
+        yaml.replacen(
+            &format!("metadata: {{name: {name}, namespace: team}}\n"),
+            &format!("metadata:\n  name: {name}\n  namespace: team\n{instance_label}"),
+            1,
+        )
+    };
+    let extra = [
+        labelled(template(NS, "blue-tmpl"), "blue-tmpl"),
+        labelled(
+            binding(NS, "blue", "true", "blue-tmpl", false, r#""b""#),
+            "blue",
+        ),
+        labelled(
+            binding(NS, "blue-unmanaged-tmpl", "true", "tmpl-a", false, r#""b""#),
+            "blue-unmanaged-tmpl",
+        ),
+        binding(NS, "unlabelled", "true", "tmpl-a", false, r#""u""#),
+    ]
+    .join("---\n");
+    let app = team_app(Options::default().sync().arg("--instance-id=blue"), &extra).await;
+    app.wait_for_log("bindings=2").await;
+    let r = app.post_event(NS, "", "{}", Some(TOKEN), &[]).await;
+    assert_eq!(r.status(), 500);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        body["message"],
+        "failed to dispatch event: [failed to validate workflow template instanceid: 'tmpl-a' is not managed by the current Argo Server]"
+    );
+    let wfs = app.workflows_as(NS, TOKEN).await;
+    assert_eq!(wfs.len(), 1);
+    assert_eq!(
+        label(&wfs[0], "workflows.argoproj.io/controller-instanceid"),
+        Some("blue")
+    );
+    assert_eq!(
+        label(&wfs[0], "workflows.argoproj.io/workflow-event-binding"),
+        Some("blue")
+    );
+}
