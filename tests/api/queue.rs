@@ -49,3 +49,41 @@ async fn full_queue_answers_503_and_accepted_events_complete() {
         .await;
     assert_eq!(wfs.len(), 2 * accepted);
 }
+
+/// A flood of 300 concurrent events (more than tokio's per-poll budget of 128) into a queue
+/// large enough for all of them: no spurious 503, and one workflow per event.
+#[tokio::test]
+async fn flood_below_the_bound_is_fully_accepted() {
+    let opts = Options::default()
+        .queue(512)
+        .no_examples()
+        .arg("--submit-qps=1000")
+        .arg("--submit-burst=1000");
+    let app = spawn_app(opts).await;
+    let manifests = [
+        service_account("f", "sa-f", "token-f"),
+        template("f", "t"),
+        binding("f", "one", "true", "t", false, "payload.n"),
+    ]
+    .join("---\n");
+    app.write_manifest("f.yaml", &manifests);
+    app.wait_for_log("bindings=1").await;
+
+    let bodies: Vec<String> = (0..300).map(|n| format!("{{\"n\":{n}}}")).collect();
+    let sends = bodies
+        .iter()
+        .map(|b| app.post_event("f", "", b, Some("token-f"), &[]));
+    let statuses: Vec<u16> = futures_util::future::join_all(sends)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let wfs = app.wait_for_workflows_as("f", 300, "token-f").await;
+    let mut values: Vec<u32> = wfs
+        .iter()
+        .map(|w| params(w)[0].1.parse().unwrap())
+        .collect();
+    values.sort();
+    assert_eq!(values, (0..300).collect::<Vec<u32>>());
+}
