@@ -18,7 +18,7 @@ use arc_swap::ArcSwap;
 use dashmap::DashMap;
 
 use crate::binding::dispatch::{Context, TemplateInfo};
-use crate::binding::{Caller, CompiledBinding, INSTANCE_LABEL, NamespaceBindings};
+use crate::binding::{BindingError, Caller, CompiledBinding, INSTANCE_LABEL, NamespaceBindings};
 use crate::model::{
     ClusterWorkflowTemplate, Kind, WorkflowEventBinding, WorkflowTemplate, WorkflowTemplateRef,
 };
@@ -98,13 +98,60 @@ impl Templates {
     }
 }
 
+/// A problem found in the manifests while compiling them (the binding still loads unless
+/// it has no name; at event time it fails with Argo's error text).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogProblem {
+    /// A binding could not be compiled at all.
+    #[error("{file}: {source}")]
+    Binding {
+        /// The manifest file.
+        file: String,
+        /// Why.
+        #[source]
+        source: BindingError,
+    },
+    /// An expression of a binding does not compile.
+    #[error(
+        "WorkflowEventBinding {namespace}/{name} ({file}): {field} does not compile: {message}"
+    )]
+    DoesNotCompile {
+        /// Binding namespace.
+        namespace: String,
+        /// Binding name.
+        name: String,
+        /// The manifest file.
+        file: String,
+        /// Which field (e.g. `spec.event.selector`).
+        field: String,
+        /// The compiler's message.
+        message: String,
+    },
+    /// A binding refers to a template that is not loaded.
+    #[error(
+        "WorkflowEventBinding {namespace}/{name} ({file}): refers to {kind} {template:?}, which does not exist"
+    )]
+    MissingTemplate {
+        /// Binding namespace.
+        namespace: String,
+        /// Binding name.
+        name: String,
+        /// The manifest file.
+        file: String,
+        /// `WorkflowTemplate` or `ClusterWorkflowTemplate`.
+        kind: &'static str,
+        /// The template name.
+        template: String,
+    },
+}
+
 /// A summary of one [`Catalog::apply`], for logs and tests.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ApplyReport {
     /// Bindings in force (after the instance-id filter).
     pub bindings: usize,
     /// Problems found: expressions that do not compile, missing templates, unnamed bindings.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<CatalogProblem>,
 }
 
 /// The shared state the matchers and the HTTP layer read.
@@ -182,18 +229,21 @@ impl Catalog {
             let compiled = match CompiledBinding::compile(b) {
                 Ok(c) => c,
                 Err(e) => {
-                    report.warnings.push(format!("{file}: {e}"));
+                    report
+                        .warnings
+                        .push(CatalogProblem::Binding { file, source: e });
                     continue;
                 }
             };
-            let who = format!(
-                "WorkflowEventBinding {}/{} ({file})",
-                b.metadata.namespace, b.metadata.name
-            );
+            let (namespace, name) = (&b.metadata.namespace, &b.metadata.name);
             for (field, message) in compiled.compile_problems() {
-                report
-                    .warnings
-                    .push(format!("{who}: {field} does not compile: {message}"));
+                report.warnings.push(CatalogProblem::DoesNotCompile {
+                    namespace: namespace.clone(),
+                    name: name.clone(),
+                    file: file.clone(),
+                    field,
+                    message,
+                });
             }
             if let Some(s) = &compiled.submit
                 && templates
@@ -205,10 +255,13 @@ impl Catalog {
                 } else {
                     "WorkflowTemplate"
                 };
-                report.warnings.push(format!(
-                    "{who}: refers to {kind} {:?}, which does not exist",
-                    s.template_ref.name
-                ));
+                report.warnings.push(CatalogProblem::MissingTemplate {
+                    namespace: namespace.clone(),
+                    name: name.clone(),
+                    file: file.clone(),
+                    kind,
+                    template: s.template_ref.name.clone(),
+                });
             }
             by_ns
                 .entry(compiled.namespace.clone())

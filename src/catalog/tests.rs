@@ -59,7 +59,9 @@ fn apply_compiles_and_filters_by_instance_id() {
     );
     assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
     assert!(
-        report.warnings[0].contains("WorkflowEventBinding b/other (test.yaml)"),
+        report.warnings[0]
+            .to_string()
+            .contains("WorkflowEventBinding b/other (test.yaml)"),
         "{}",
         report.warnings[0]
     );
@@ -70,11 +72,17 @@ fn apply_compiles_and_filters_by_instance_id() {
     assert!(blue.bindings("b").is_none());
     assert_eq!(report.warnings.len(), 1);
     assert!(
-        report.warnings[0].contains("WorkflowEventBinding a/labelled (test.yaml)"),
+        report.warnings[0]
+            .to_string()
+            .contains("WorkflowEventBinding a/labelled (test.yaml)"),
         "{}",
         report.warnings[0]
     );
-    assert!(report.warnings[0].contains("\"missing\", which does not exist"));
+    assert!(
+        report.warnings[0]
+            .to_string()
+            .contains("\"missing\", which does not exist")
+    );
 }
 
 #[test]
