@@ -242,7 +242,7 @@ fn metadata_type_errors_and_permissions() {
         "my-wft",
         "    metadata: {labels: {x: 'true'}}",
     ));
-    let planned = plan(&event(), &[b.clone()], &Fake::new());
+    let planned = plan(&event(), std::slice::from_ref(&b), &Fake::new());
     assert_eq!(
         errors(&planned),
         vec![(
@@ -254,7 +254,7 @@ fn metadata_type_errors_and_permissions() {
     let ok = compile(&binding("ok", "true", "my-wft", ""));
     let mut ctx = Fake::new();
     ctx.deny = vec![("get", "workflowtemplates")];
-    let planned = plan(&event(), &[ok.clone()], &ctx);
+    let planned = plan(&event(), std::slice::from_ref(&ok), &ctx);
     assert_eq!(
         errors(&planned),
         vec![(
