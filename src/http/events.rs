@@ -197,3 +197,40 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::http::metadata::event_metadata;
+    use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Any body gives a value or a 400, never a panic.
+        #[test]
+        fn any_body_parses_or_is_400(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+            if let Err(e) = parse_payload(&body) {
+                prop_assert_eq!(e.code, 3);
+            }
+        }
+
+        /// Any header set gives metadata or a clear error, never a panic.
+        #[test]
+        fn any_headers_give_metadata_or_an_error(
+            headers in proptest::collection::vec(("x-[a-z0-9-]{0,12}(-bin)?", proptest::collection::vec(32u8..127, 0..40)), 0..8)
+        ) {
+            let mut map = HeaderMap::new();
+            for (k, v) in &headers {
+                if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_bytes(v)) {
+                    map.append(k, v);
+                }
+            }
+            if let Ok(m) = event_metadata(&map, Some("127.0.0.1".parse().unwrap())) {
+                prop_assert!(m["x-forwarded-for"][0] == "127.0.0.1" || m["x-forwarded-for"].as_array().is_some_and(|l| l.len() >= 2));
+            }
+        }
+    }
+}
