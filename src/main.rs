@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use flowgate::app::Application;
 use flowgate::config::{ServeArgs, Settings};
 
@@ -34,8 +34,8 @@ fn init_logging() {
         .init();
 }
 
-fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let settings = Settings::try_from(args)?;
+fn serve(args: ServeArgs, matches: Option<&clap::ArgMatches>) -> anyhow::Result<ExitCode> {
+    let settings = Settings::from_layers(args, matches)?;
     init_logging();
     let system = actix_rt::System::new();
     system.block_on(async move {
@@ -53,9 +53,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn main() -> anyhow::Result<ExitCode> {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(args, matches.subcommand_matches("serve")),
         Command::Expr(args) => {
             let stdout = std::io::stdout();
             let mut out = stdout.lock();

@@ -1,7 +1,8 @@
 //! Settings of `flowgate serve`.
 //!
-//! Takes the command line and `FLOWGATE_…` environment variables (flags win over the
-//! environment, the environment over the defaults); returns a validated [`Settings`].
+//! Takes the command line, `FLOWGATE_…` environment variables and an optional settings file
+//! ([`file`]); returns a validated [`Settings`]. Precedence: defaults < settings file <
+//! environment < flags.
 //! Argo's flags keep Argo's names and meaning; the defaults follow Argo's events
 //! documentation (asynchronous dispatch, a queue of 64 events, 4 workers).
 
@@ -9,7 +10,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{ArgAction, Args, ValueEnum};
+use clap::{ArgAction, ArgMatches, Args, ValueEnum};
+
+pub mod file;
 
 /// Errors in the settings.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +33,14 @@ pub enum ConfigError {
     /// The embedded backend needs at least one manifests folder.
     #[error("the embedded backend needs at least one --manifests DIR")]
     NoManifests,
+    /// The settings file cannot be read or has a bad entry.
+    #[error("settings file {}: {reason}", file.display())]
+    File {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// The Kubernetes backend is not part of this build.
     #[error("--backend kubernetes is not available yet; use --backend embedded")]
     KubernetesUnavailable,
@@ -56,6 +67,9 @@ pub enum AuthMode {
 /// The flags of `flowgate serve`.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
+    /// A YAML settings file whose keys are these flags' names (e.g. `event-operation-queue-size: 128`).
+    #[arg(long, env = "FLOWGATE_CONFIG")]
+    pub config: Option<PathBuf>,
     /// Address to listen on (port 0 picks a free port; the chosen address is printed).
     #[arg(long, env = "FLOWGATE_LISTEN", default_value = "127.0.0.1:2746")]
     pub listen: String,
@@ -146,6 +160,20 @@ fn at_least(flag: &'static str, value: u64, min: u64) -> Result<(), ConfigError>
         return Err(ConfigError::TooSmall { flag, min, value });
     }
     Ok(())
+}
+
+impl Settings {
+    /// Applies the settings file named by `--config` (if any) under the command line and
+    /// environment captured in `matches`, then validates.
+    pub fn from_layers(
+        mut args: ServeArgs,
+        matches: Option<&ArgMatches>,
+    ) -> Result<Settings, ConfigError> {
+        if let (Some(path), Some(m)) = (args.config.clone(), matches) {
+            file::apply(&mut args, m, &path)?;
+        }
+        Settings::try_from(args)
+    }
 }
 
 impl TryFrom<ServeArgs> for Settings {
