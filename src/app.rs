@@ -84,6 +84,7 @@ impl Application {
             auth_mode: settings.auth_mode,
             async_dispatch: settings.async_dispatch,
             max_body_bytes: settings.max_body_bytes,
+            body_timeout: settings.body_timeout,
             metrics: metrics.clone(),
             version: format!("v{}", env!("CARGO_PKG_VERSION")),
         });

@@ -15,7 +15,7 @@ use serde_yaml::Value;
 use super::{AuthMode, Backend, ConfigError, ServeArgs};
 
 /// Every key a settings file may hold.
-pub const KEYS: [&str; 15] = [
+pub const KEYS: [&str; 16] = [
     "listen",
     "backend",
     "data-dir",
@@ -28,6 +28,7 @@ pub const KEYS: [&str; 15] = [
     "submit-qps",
     "submit-burst",
     "max-body-bytes",
+    "body-timeout-secs",
     "http-workers",
     "manifest-poll-ms",
     "shutdown-timeout-secs",
@@ -143,6 +144,7 @@ pub fn apply(args: &mut ServeArgs, matches: &ArgMatches, file: &Path) -> Result<
             "submit-qps" => args.submit_qps = number(file, key, v)?,
             "submit-burst" => args.submit_burst = number(file, key, v)?,
             "max-body-bytes" => args.max_body_bytes = number(file, key, v)?,
+            "body-timeout-secs" => args.body_timeout_secs = number(file, key, v)?,
             "http-workers" => args.http_workers = Some(number(file, key, v)?),
             "manifest-poll-ms" => args.manifest_poll_ms = number(file, key, v)?,
             "shutdown-timeout-secs" => args.shutdown_timeout_secs = number(file, key, v)?,

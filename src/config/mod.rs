@@ -111,6 +111,9 @@ pub struct ServeArgs {
     /// Largest accepted request body in bytes; larger bodies get 413.
     #[arg(long, env = "FLOWGATE_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Longest time a client may take to send a request body, in seconds; slower gets 408.
+    #[arg(long, env = "FLOWGATE_BODY_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_timeout_secs: u64,
     /// HTTP worker threads (default: one per CPU core).
     #[arg(long, env = "FLOWGATE_HTTP_WORKERS")]
     pub http_workers: Option<usize>,
@@ -147,6 +150,8 @@ pub struct Settings {
     pub submit_burst: u32,
     /// Body cap.
     pub max_body_bytes: usize,
+    /// Body read timeout.
+    pub body_timeout: Duration,
     /// HTTP worker threads.
     pub http_workers: usize,
     /// Manifest poll interval.
@@ -199,6 +204,7 @@ impl TryFrom<ServeArgs> for Settings {
         at_least("--submit-qps", a.submit_qps.into(), 1)?;
         at_least("--submit-burst", a.submit_burst.into(), 1)?;
         at_least("--max-body-bytes", a.max_body_bytes as u64, 1)?;
+        at_least("--body-timeout-secs", a.body_timeout_secs, 1)?;
         at_least("--manifest-poll-ms", a.manifest_poll_ms, 10)?;
         let http_workers = a
             .http_workers
@@ -216,6 +222,7 @@ impl TryFrom<ServeArgs> for Settings {
             submit_qps: a.submit_qps,
             submit_burst: a.submit_burst,
             max_body_bytes: a.max_body_bytes,
+            body_timeout: Duration::from_secs(a.body_timeout_secs),
             http_workers,
             manifest_poll: Duration::from_millis(a.manifest_poll_ms),
             shutdown_timeout: Duration::from_secs(a.shutdown_timeout_secs),

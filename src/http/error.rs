@@ -59,6 +59,14 @@ impl ApiError {
             format!("request body is larger than the limit of {limit} bytes"),
         )
     }
+    /// 408, DeadlineExceeded: the body did not arrive in time.
+    pub fn body_timeout(limit: std::time::Duration) -> ApiError {
+        ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            4,
+            format!("request body not received within {} s", limit.as_secs()),
+        )
+    }
     /// 500, Internal.
     pub fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, 13, message)

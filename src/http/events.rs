@@ -26,12 +26,14 @@ use crate::binding::Event;
 /// Header carrying the event id on a 200.
 pub const EVENT_ID_HEADER: &str = "x-flowgate-event-id";
 
-/// Reads the whole body, refusing more than `limit` bytes.
+/// Reads the whole body, refusing more than `state.max_body_bytes` bytes (413) or a body
+/// that takes longer than `state.body_timeout` to arrive (408).
 pub async fn read_body(
     req: &HttpRequest,
     mut payload: web::Payload,
-    limit: usize,
+    state: &AppState,
 ) -> Result<web::Bytes, ApiError> {
+    let limit = state.max_body_bytes;
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -40,16 +42,21 @@ pub async fn read_body(
     if declared.is_some_and(|n| n > limit as u64) {
         return Err(ApiError::too_large(limit));
     }
-    let mut buf = web::BytesMut::with_capacity(declared.map_or(0, |n| n as usize));
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|e| ApiError::bad_request(format!("cannot read the request body: {e}")))?;
-        if buf.len() + chunk.len() > limit {
-            return Err(ApiError::too_large(limit));
+    let read = async {
+        let mut buf = web::BytesMut::with_capacity(declared.map_or(0, |n| n as usize));
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk
+                .map_err(|e| ApiError::bad_request(format!("cannot read the request body: {e}")))?;
+            if buf.len() + chunk.len() > limit {
+                return Err(ApiError::too_large(limit));
+            }
+            buf.extend_from_slice(&chunk);
         }
-        buf.extend_from_slice(&chunk);
-    }
-    Ok(buf.freeze())
+        Ok(buf.freeze())
+    };
+    actix_rt::time::timeout(state.body_timeout, read)
+        .await
+        .map_err(|_| ApiError::body_timeout(state.body_timeout))?
 }
 
 /// Parses the first JSON value of the body; an empty body is `null`, as in Argo.
@@ -89,7 +96,7 @@ async fn handle(
     state: &AppState,
     dispatcher: &Addr<Dispatcher>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = read_body(&req, body, state.max_body_bytes).await?;
+    let body = read_body(&req, body, state).await?;
     let namespace = req.match_info().get("ns").unwrap_or_default().to_string();
     let discriminator = req.match_info().get("disc").unwrap_or_default().to_string();
     if discriminator.contains(':') {
@@ -167,7 +174,7 @@ pub async fn not_implemented(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    read_body(&req, body, state.max_body_bytes).await?;
+    read_body(&req, body, &state).await?;
     Err(ApiError::not_implemented())
 }
 

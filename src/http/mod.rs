@@ -50,6 +50,8 @@ pub struct AppState {
     pub async_dispatch: bool,
     /// `--max-body-bytes`.
     pub max_body_bytes: usize,
+    /// `--body-timeout-secs`.
+    pub body_timeout: std::time::Duration,
     /// Prometheus metrics.
     pub metrics: Arc<Metrics>,
     /// Sent in `Grpc-Metadata-Argo-Version`.
@@ -107,7 +109,7 @@ async fn fallback(
     if req.path().starts_with("/api/v1/events/") || req.path() == "/api/v1/events" {
         return events::not_implemented(req, body, state).await;
     }
-    events::read_body(&req, body, state.max_body_bytes).await?;
+    events::read_body(&req, body, &state).await?;
     Err(ApiError::not_found("Not Found"))
 }
 

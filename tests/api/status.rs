@@ -222,3 +222,34 @@ async fn metrics_count_answers_workflows_and_binding_errors() {
     );
     assert!(text.contains("flowgate_events_in_flight 0"), "{text}");
 }
+
+/// A body that does not arrive in time gets 408 instead of holding the connection forever.
+#[tokio::test]
+async fn slow_body_is_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app(Options::default().arg("--body-timeout-secs=1")).await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/v1/events/argo/d HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {EXAMPLE_TOKEN}\r\nContent-Length: 100\r\n\r\n{{\"a\":"
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !String::from_utf8_lossy(&answer).contains("}") {
+        let n = tokio::time::timeout(std::time::Duration::from_secs(30), conn.read(&mut buf))
+            .await
+            .expect("no answer")
+            .unwrap();
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        answer.contains(r#"{"code":4,"message":"request body not received within 1 s"}"#),
+        "{answer}"
+    );
+}
