@@ -1,9 +1,10 @@
 //! Argo's use of expressions: the public [`Expression`] API and Argo's result encodings.
 //!
 //! Takes an expression source and an environment kind, parses it once ([`Expression::new`]),
-//! compiles it lazily once per top-level kind of payload (at most six programs, kept in
-//! `OnceLock`s, so compile errors are Go-identical while nothing is compiled per event), and
-//! evaluates it against an event ([`Input`]) with Argo's semantics:
+//! type-checks it lazily once per top-level kind of payload (Go's compile errors depend on it;
+//! six results kept in `OnceLock`s), folds and compiles it once on first success (the program
+//! does not depend on the payload kind), so nothing is compiled per event, and evaluates it
+//! against an event ([`Input`]) with Argo's semantics:
 //! - [`Expression::selector`]: `argoexpr.EvalBool` (phases compile, run, cast);
 //! - [`Expression::param`]: `valueFrom.event` (`json.Marshal`, then `Item.String()`);
 //! - [`Expression::metadata`]: `submit.metadata` values (must be a Go string);
@@ -12,11 +13,10 @@
 use std::sync::{Arc, OnceLock};
 
 use super::ast::Node;
-use super::builtins::Budget;
 use super::checker::{CheckEnv, check, payload_nature};
-use super::compile::{Program, compile};
+use super::compile::{Op, Program, compile};
 use super::error::{ExprError, Phase, SourceError};
-use super::eval::{Frame, eval};
+use super::eval::{Frame, RunError, eval, eval_bool};
 use super::fold::fold;
 use super::gofmt::{self, JsonOptions};
 use super::parser::parse;
@@ -45,14 +45,14 @@ pub struct Input<'a> {
     pub payload: &'a serde_json::Value,
 }
 
-/// Stack for compiling one expression (virtual memory, committed only as used).
-const COMPILE_STACK: usize = 16 << 20;
-
 struct Inner {
     source: String,
     env: EnvKind,
     parsed: Result<Node, ExprError>,
-    programs: [OnceLock<Result<Arc<Program>, ExprError>>; 6],
+    /// The type check for each top-level kind of payload.
+    checked: [OnceLock<Result<(), ExprError>>; 6],
+    /// The folded and compiled program, built after the first successful check.
+    program: OnceLock<Result<Program, ExprError>>,
 }
 
 /// A parsed expression, compiled on first use for each payload kind. Cheap to clone,
@@ -94,7 +94,8 @@ impl Expression {
                 source: source.to_string(),
                 env,
                 parsed,
-                programs: Default::default(),
+                checked: Default::default(),
+                program: OnceLock::new(),
             }),
         }
     }
@@ -121,30 +122,41 @@ impl Expression {
         }
     }
 
-    /// The program for this payload's kind (compiled on first use).
-    fn program(&self, payload: &serde_json::Value) -> Result<&Arc<Program>, ExprError> {
-        let slot = &self.inner.programs[kind_index(payload)];
-        // Checking, folding, compiling, cloning and dropping the tree recurse over it (at
-        // most `parser::MAX_TREE_DEPTH` levels): give them a stack of their own.
-        slot.get_or_init(|| stacker::grow(COMPILE_STACK, || self.build(payload)))
+    /// The program, once the expression type-checks for this payload's kind (checked and
+    /// compiled on first use).
+    #[inline]
+    fn program(&self, payload: &serde_json::Value) -> Result<&Program, ExprError> {
+        let checked =
+            self.inner.checked[kind_index(payload)].get_or_init(|| self.check_for(payload));
+        if let Err(e) = checked {
+            return Err(e.clone());
+        }
+        self.inner
+            .program
+            .get_or_init(|| self.build())
             .as_ref()
             .map_err(Clone::clone)
     }
 
-    fn build(&self, payload: &serde_json::Value) -> Result<Arc<Program>, ExprError> {
-        {
-            let node = self.inner.parsed.as_ref().map_err(Clone::clone)?;
-            let env = CheckEnv {
-                payload: payload_nature(payload),
-                metadata_helpers: self.inner.env == EnvKind::Metadata,
-            };
-            check(node, &env).map_err(|e| self.compile_error(e))?;
-            let mut folded = node.clone();
-            fold(&mut folded).map_err(|e| self.compile_error(e))?;
-            let program = compile(&folded, self.inner.env == EnvKind::Metadata)
-                .map_err(|e| self.compile_error(e))?;
-            Ok(Arc::new(program))
-        }
+    /// Go's type check for this payload's kind. Every walk of the tree here and in
+    /// [`build`](Self::build) grows the stack on demand (`stacker::maybe_grow`), so any
+    /// accepted tree is safe on any thread.
+    fn check_for(&self, payload: &serde_json::Value) -> Result<(), ExprError> {
+        let node = self.inner.parsed.as_ref().map_err(Clone::clone)?;
+        let env = CheckEnv {
+            payload: payload_nature(payload),
+            metadata_helpers: self.inner.env == EnvKind::Metadata,
+        };
+        check(node, &env).map_err(|e| self.compile_error(e))?;
+        Ok(())
+    }
+
+    /// Folds a copy of the checked tree and compiles it.
+    fn build(&self) -> Result<Program, ExprError> {
+        let node = self.inner.parsed.as_ref().map_err(Clone::clone)?;
+        let mut folded = node.clone();
+        fold(&mut folded).map_err(|e| self.compile_error(e))?;
+        compile(&folded, self.inner.env == EnvKind::Metadata).map_err(|e| self.compile_error(e))
     }
 
     /// Compiles for this payload's kind without evaluating (a compile error, if any).
@@ -154,17 +166,20 @@ impl Expression {
 
     /// Evaluates to the raw value.
     pub fn eval<'a>(&self, input: &Input<'a>) -> Result<Value<'a>, ExprError> {
+        self.run(input, eval)
+    }
+
+    /// Runs the program with `how` (the evaluator entry point), mapping a run error to Go's
+    /// message.
+    #[inline]
+    fn run<'a, T>(
+        &self,
+        input: &Input<'a>,
+        how: impl FnOnce(&Op, &mut Frame<'a, '_>) -> Result<T, Box<RunError>>,
+    ) -> Result<T, ExprError> {
         let program = self.program(input.payload)?;
-        let mut frame = Frame {
-            input,
-            slots: Vec::new(),
-            budget: Budget::default(),
-            depth: 0,
-        };
-        if program.slots > 0 {
-            frame.slots = vec![Value::Nil; program.slots];
-        }
-        eval(&program.root, &mut frame).map_err(|e| ExprError {
+        let mut frame = Frame::new(input, program.slots);
+        how(&program.root, &mut frame).map_err(|e| ExprError {
             phase: Phase::Run,
             message: SourceError::new(e.message, e.loc).format(&self.inner.source),
         })
@@ -172,9 +187,9 @@ impl Expression {
 
     /// Argo's `EvalBool`: the selector's verdict.
     pub fn selector(&self, input: &Input<'_>) -> Result<bool, ExprError> {
-        match self.eval(input) {
-            Ok(Value::Bool(b)) => Ok(b),
-            Ok(other) => Err(ExprError {
+        match self.run(input, eval_bool) {
+            Ok(Ok(b)) => Ok(b),
+            Ok(Err(other)) => Err(ExprError {
                 phase: Phase::Cast,
                 message: format!(
                     "unable to cast expression result '{}' to bool",
@@ -362,5 +377,61 @@ mod limit_tests {
         assert!(e.message.starts_with(crate::expr::limits::STEPS_EXCEEDED));
         let e = run(&"(".repeat(2000)).unwrap_err();
         assert!(e.message.contains("nests deeper than"));
+    }
+
+    #[test]
+    fn memory_budget_counts_what_go_counts() {
+        // Go's `memGrow` fails when the budget is reached, and counts ranges, array and map
+        // literals, and the lists `map`, `filter` and `sortBy` build.
+        assert_eq!(run("len(1..999999)").unwrap().as_integer(), Some(999_999));
+        for src in [
+            "len(1..1000000)",
+            "len(map(1..600000, #))",
+            "len(filter(1..600000, true))",
+            "len(sortBy(1..600000, #))",
+            "len(reduce(1..600000, [#], 0))",
+            "len(reduce(1..600000, {{a: #}}, 0))",
+        ] {
+            let e = run(src).unwrap_err();
+            assert_eq!(e.phase, Phase::Run, "{src}");
+            assert!(
+                e.message.starts_with("memory budget exceeded"),
+                "{src}: {e:?}"
+            );
+        }
+        // Constant arrays are folded at compile time and cost nothing, as in Go.
+        assert!(run("len(1..999990) + len([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])").is_ok());
+    }
+
+    #[test]
+    fn repeated_operands_cannot_blow_up() {
+        // Go shares the repeated operand of `a ?: b` and of comparison chains between two
+        // parents; copying it doubles the tree at each nesting level, so the expanded size is
+        // bounded.
+        let mut elvis = "true".to_string();
+        let mut chain = "1".to_string();
+        for _ in 0..40 {
+            elvis = format!("({elvis} ?: false)");
+            chain = format!("(1 < {chain} < 2)");
+        }
+        for src in [&elvis, &chain] {
+            let e = run(src).unwrap_err();
+            assert_eq!(e.phase, Phase::Compile);
+            assert!(
+                e.message.contains("once its repeated operands are counted"),
+                "{e:?}"
+            );
+        }
+        let mut small = "true".to_string();
+        for _ in 0..8 {
+            small = format!("({small} ?: false)");
+        }
+        assert_eq!(run(&small).unwrap().as_bool(), Some(true));
+        // Nested predicates check each collection once (linear, not 2^n).
+        let pipes = format!("payload.list{}", " | map(# + 1)".repeat(200));
+        assert_eq!(
+            gofmt::sprint_v(&run(&pipes).unwrap()),
+            "[201 202 203]".to_string()
+        );
     }
 }

@@ -1,11 +1,15 @@
 //! The syntax tree the parser builds, mirroring Go expr's `ast` package node for node (the
 //! node kinds, their locations and the node count matter for error texts).
+//!
+//! Trees can be [`MAX_TREE_DEPTH`](super::parser::MAX_TREE_DEPTH) levels deep, so cloning
+//! grows the stack on demand (`stacker::maybe_grow`, free unless the stack is nearly used up)
+//! and dropping a deep tree is iterative: neither depends on the thread's stack size.
 
 use super::error::Loc;
 use super::value::Value;
 
 /// A node and where it came from.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Node {
     /// What it is.
     pub kind: NodeKind,
@@ -13,6 +17,9 @@ pub struct Node {
     pub loc: Loc,
     /// Height of the subtree (1 for a leaf); bounded by the parser.
     pub depth: u32,
+    /// Number of nodes in the subtree, counting repeated operands (comparison chains and
+    /// `?:` repeat one) once per use; bounded by the parser.
+    pub size: u32,
 }
 
 /// Node kinds.
@@ -117,38 +124,175 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
-    /// The greatest height among the direct children.
-    fn child_depth(&self) -> u32 {
-        let d = |n: &Node| n.depth;
-        let o = |n: &Option<Box<Node>>| n.as_deref().map_or(0, d);
+    /// Calls `f` on every direct child.
+    fn for_each_child(&self, mut f: impl FnMut(&Node)) {
         match self {
             NodeKind::Unary { node, .. } | NodeKind::Chain(node) | NodeKind::Predicate(node) => {
-                d(node)
+                f(node)
             }
-            NodeKind::Binary { left, right, .. } => d(left).max(d(right)),
-            NodeKind::Member { node, property, .. } => d(node).max(d(property)),
-            NodeKind::Slice { node, from, to } => d(node).max(o(from)).max(o(to)),
-            NodeKind::Call { callee, args } => args.iter().map(d).fold(d(callee), u32::max),
+            NodeKind::Binary { left, right, .. } => {
+                f(left);
+                f(right);
+            }
+            NodeKind::Member { node, property, .. } => {
+                f(node);
+                f(property);
+            }
+            NodeKind::Slice { node, from, to } => {
+                f(node);
+                from.as_deref().into_iter().chain(to.as_deref()).for_each(f);
+            }
+            NodeKind::Call { callee, args } => {
+                f(callee);
+                args.iter().for_each(f);
+            }
             NodeKind::Builtin { args, .. } | NodeKind::Sequence(args) | NodeKind::Array(args) => {
-                args.iter().map(d).max().unwrap_or(0)
+                args.iter().for_each(f)
             }
-            NodeKind::Let { value, expr, .. } => d(value).max(d(expr)),
+            NodeKind::Let { value, expr, .. } => {
+                f(value);
+                f(expr);
+            }
             NodeKind::Conditional {
                 cond,
                 then,
                 otherwise,
-            } => d(cond).max(d(then)).max(d(otherwise)),
-            NodeKind::Map(pairs) => pairs.iter().map(|(k, v)| d(k).max(d(v))).max().unwrap_or(0),
-            _ => 0,
+            } => {
+                f(cond);
+                f(then);
+                f(otherwise);
+            }
+            NodeKind::Map(pairs) => pairs.iter().for_each(|(k, v)| {
+                f(k);
+                f(v);
+            }),
+            NodeKind::Nil
+            | NodeKind::Bool(_)
+            | NodeKind::Int(_)
+            | NodeKind::Float(_)
+            | NodeKind::Str(_)
+            | NodeKind::Bytes(_)
+            | NodeKind::Constant(_)
+            | NodeKind::Ident(_)
+            | NodeKind::Pointer(_) => {}
+        }
+    }
+}
+
+/// Subtrees at most this high are dropped by plain recursion; higher ones are taken apart
+/// iteratively by [`Node`]'s `Drop`.
+const RECURSIVE_DROP_DEPTH: u32 = 32;
+
+impl Clone for Node {
+    fn clone(&self) -> Node {
+        use super::parser::{STACK_GROW, STACK_RED_ZONE};
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || Node {
+            kind: self.kind.clone(),
+            loc: self.loc,
+            depth: self.depth,
+            size: self.size,
+        })
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if self.depth <= RECURSIVE_DROP_DEPTH {
+            return;
+        }
+        let mut pending = Vec::new();
+        self.detach_high_children(&mut pending);
+        while let Some(mut node) = pending.pop() {
+            node.detach_high_children(&mut pending);
         }
     }
 }
 
 impl Node {
+    /// Moves every child higher than [`RECURSIVE_DROP_DEPTH`] into `out` (leaving a leaf in
+    /// its place), so that dropping `self` afterwards recurses at most that deep.
+    fn detach_high_children(&mut self, out: &mut Vec<Node>) {
+        fn take(n: &mut Node, out: &mut Vec<Node>) {
+            if n.depth > RECURSIVE_DROP_DEPTH {
+                out.push(std::mem::replace(
+                    n,
+                    Node {
+                        kind: NodeKind::Nil,
+                        loc: Loc::default(),
+                        depth: 1,
+                        size: 1,
+                    },
+                ));
+            }
+        }
+        match &mut self.kind {
+            NodeKind::Unary { node, .. } | NodeKind::Chain(node) | NodeKind::Predicate(node) => {
+                take(node, out)
+            }
+            NodeKind::Binary { left, right, .. } => {
+                take(left, out);
+                take(right, out);
+            }
+            NodeKind::Member { node, property, .. } => {
+                take(node, out);
+                take(property, out);
+            }
+            NodeKind::Slice { node, from, to } => {
+                take(node, out);
+                for n in [from, to].into_iter().flatten() {
+                    take(n, out);
+                }
+            }
+            NodeKind::Call { callee, args } => {
+                take(callee, out);
+                args.iter_mut().for_each(|n| take(n, out));
+            }
+            NodeKind::Builtin { args, .. } | NodeKind::Sequence(args) | NodeKind::Array(args) => {
+                args.iter_mut().for_each(|n| take(n, out))
+            }
+            NodeKind::Let { value, expr, .. } => {
+                take(value, out);
+                take(expr, out);
+            }
+            NodeKind::Conditional {
+                cond,
+                then,
+                otherwise,
+            } => {
+                take(cond, out);
+                take(then, out);
+                take(otherwise, out);
+            }
+            NodeKind::Map(pairs) => pairs.iter_mut().for_each(|(k, v)| {
+                take(k, out);
+                take(v, out);
+            }),
+            NodeKind::Nil
+            | NodeKind::Bool(_)
+            | NodeKind::Int(_)
+            | NodeKind::Float(_)
+            | NodeKind::Str(_)
+            | NodeKind::Bytes(_)
+            | NodeKind::Constant(_)
+            | NodeKind::Ident(_)
+            | NodeKind::Pointer(_) => {}
+        }
+        self.depth = 1;
+    }
+
     /// A node at `loc`.
     pub fn new(kind: NodeKind, loc: Loc) -> Node {
-        let depth = 1 + kind.child_depth();
-        Node { kind, loc, depth }
+        let (mut depth, mut size) = (0u32, 1u32);
+        kind.for_each_child(|c| {
+            depth = depth.max(c.depth);
+            size = size.saturating_add(c.size);
+        });
+        Node {
+            kind,
+            loc,
+            depth: depth + 1,
+            size,
+        }
     }
 
     /// True for a string literal.

@@ -20,7 +20,8 @@ use super::value::{ListKind, Value, equal};
 pub struct Budget {
     /// Elements or bytes allocated by ranges and list/string building functions so far.
     pub memory: u64,
-    /// Predicate iterations so far.
+    /// Operations evaluated so far (counted by the evaluator, checked at every predicate
+    /// iteration against [`MAX_EVAL_STEPS`](limits::MAX_EVAL_STEPS)).
     pub steps: u64,
 }
 
@@ -28,7 +29,8 @@ impl Budget {
     /// Accounts `n` more units of memory (Go's `memory budget exceeded`).
     pub fn grow(&mut self, n: u64) -> Result<(), String> {
         self.memory = self.memory.saturating_add(n);
-        if self.memory > limits::MEMORY_BUDGET {
+        // Go's `vm.memGrow`: the budget is exceeded when it is reached.
+        if self.memory >= limits::MEMORY_BUDGET {
             return Err("memory budget exceeded".to_string());
         }
         Ok(())
@@ -795,12 +797,12 @@ fn concat<'a>(b: &mut Budget, a: Vec<Value<'a>>) -> R<'a> {
 }
 
 fn flatten_into<'a>(v: &Value<'a>, out: &mut Vec<Value<'a>>, depth: usize) -> Result<(), String> {
-    if depth > limits::MAX_VALUE_DEPTH {
+    if depth > limits::MAX_VALUE_DEPTH as usize {
         return Err("flatten: value nests too deeply".to_string());
     }
     for i in v.array_items().unwrap_or_default() {
         if i.is_array() {
-            flatten_into(&i, out, depth + 1)?;
+            limits::deeper(|| flatten_into(&i, out, depth + 1))?;
         } else {
             out.push(i);
         }

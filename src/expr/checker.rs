@@ -10,6 +10,8 @@
 //! signatures (`not enough arguments to call split`, `cannot use int as argument (type string)
 //! to call upper `).
 
+use std::sync::Arc;
+
 use super::ast::{Node, NodeKind};
 use super::error::{Loc, SourceError};
 use super::regex::compile_go_regex;
@@ -36,13 +38,13 @@ pub enum Nature {
     /// `time.Time`
     Time,
     /// A slice: element nature and Go type name.
-    Array(Box<Nature>, &'static str),
+    Array(Arc<Nature>, &'static str),
     /// A map with string keys (or `map[interface {}][]interface {}`), values unknown.
     Map(&'static str),
     /// A Go function from the environment.
     Func(Sig),
     /// A predicate (`func(interface {}) T`); `Nil` output means none.
-    Predicate(Box<Nature>),
+    Predicate(Arc<Nature>),
 }
 
 /// A Go function signature.
@@ -53,7 +55,7 @@ pub struct Sig {
     /// The last parameter is `...T` (then `params.last()` is `T`).
     pub variadic: bool,
     /// The result type.
-    pub ret: Box<Nature>,
+    pub ret: Arc<Nature>,
 }
 
 const ANY_ARRAY: &str = "[]interface {}";
@@ -61,11 +63,11 @@ const ANY_MAP: &str = "map[string]interface {}";
 
 impl Nature {
     fn any_array() -> Nature {
-        Nature::Array(Box::new(Nature::Unknown), ANY_ARRAY)
+        Nature::Array(Arc::new(Nature::Unknown), ANY_ARRAY)
     }
 
     fn array_of(elem: Nature) -> Nature {
-        Nature::Array(Box::new(elem), ANY_ARRAY)
+        Nature::Array(Arc::new(elem), ANY_ARRAY)
     }
 
     fn is_unknown(&self) -> bool {
@@ -177,7 +179,7 @@ fn sig(params: Vec<Nature>, ret: Nature) -> Sig {
     Sig {
         params,
         variadic: false,
-        ret: Box::new(ret),
+        ret: Arc::new(ret),
     }
 }
 
@@ -302,7 +304,7 @@ impl Checker<'_> {
             NodeKind::Int(_) => Nature::Int,
             NodeKind::Float(_) => Nature::Float,
             NodeKind::Str(_) => Nature::String,
-            NodeKind::Bytes(_) => Nature::Array(Box::new(Nature::Uint8), "[]uint8"),
+            NodeKind::Bytes(_) => Nature::Array(Arc::new(Nature::Uint8), "[]uint8"),
             NodeKind::Constant(_) => Nature::any_array(),
             NodeKind::Ident(name) => {
                 if let Some(t) = self.lookup_var(name) {
@@ -360,7 +362,7 @@ impl Checker<'_> {
             NodeKind::Builtin { name, args } => self.builtin(node, name, args),
             NodeKind::Predicate(inner) => {
                 let nt = self.visit(inner);
-                Nature::Predicate(Box::new(nt))
+                Nature::Predicate(Arc::new(nt))
             }
             NodeKind::Pointer(name) => {
                 let Some(scope) = self.predicates.last() else {
@@ -577,7 +579,7 @@ impl Checker<'_> {
                 || or(&l, &r, &[Nature::is_string]))
             .then_some(N::Bool),
             ".." => ((l.is_integer() && r.is_integer()) || or(&l, &r, &[Nature::is_integer]))
-                .then_some(Nature::Array(Box::new(N::Int), "[]int")),
+                .then_some(Nature::Array(Arc::new(N::Int), "[]int")),
             "??" => Some(match (l.is_nil(), r.is_nil()) {
                 (true, false) => r.clone(),
                 (false, true) => l.clone(),
@@ -764,20 +766,24 @@ impl Checker<'_> {
         Nature::Unknown
     }
 
-    fn predicate(&mut self, args: &[Node], vars: Vec<(&'static str, Nature)>) -> (Nature, Nature) {
-        let collection = self.visit(&args[0]);
-        let pred = if args.len() > 1 {
-            self.predicates.push(PredicateScope {
-                collection: collection.clone(),
-                vars,
-            });
-            let p = self.visit(&args[1]);
-            self.predicates.pop();
-            p
-        } else {
-            Nature::Unknown
-        };
-        (collection, pred)
+    /// Checks the predicate `args[1]` over a collection of nature `collection` (already
+    /// checked: visiting `args[0]` again would make nested predicates exponential).
+    fn predicate(
+        &mut self,
+        collection: &Nature,
+        args: &[Node],
+        vars: Vec<(&'static str, Nature)>,
+    ) -> Nature {
+        if args.len() < 2 {
+            return Nature::Unknown;
+        }
+        self.predicates.push(PredicateScope {
+            collection: collection.clone(),
+            vars,
+        });
+        let p = self.visit(&args[1]);
+        self.predicates.pop();
+        p
     }
 
     fn builtin(&mut self, node: &Node, name: &str, args: &[Node]) -> Nature {
@@ -803,7 +809,7 @@ impl Checker<'_> {
                         _ => collection.elem(),
                     };
                 }
-                let (_, pred) = self.predicate(args, vars);
+                let pred = self.predicate(&collection, args, vars);
                 if args.len() == 3 {
                     self.visit(&args[2]);
                 }
@@ -919,7 +925,7 @@ impl Checker<'_> {
             ],
             "upper" | "lower" | "toBase64" | "fromBase64" => vec![s(vec![N::String], N::String)],
             "split" | "splitAfter" => {
-                let strs = N::Array(Box::new(N::String), "[]string");
+                let strs = N::Array(Arc::new(N::String), "[]string");
                 vec![
                     s(vec![N::String, N::String], strs.clone()),
                     s(vec![N::String, N::String, N::Int], strs),
@@ -931,7 +937,7 @@ impl Checker<'_> {
             ],
             "repeat" => vec![s(vec![N::String, N::Int], N::String)],
             "join" => {
-                let strs = N::Array(Box::new(N::String), "[]string");
+                let strs = N::Array(Arc::new(N::String), "[]string");
                 vec![
                     s(vec![strs.clone(), N::String], N::String),
                     s(vec![N::any_array(), N::String], N::String),
@@ -946,9 +952,9 @@ impl Checker<'_> {
             "duration" => vec![s(vec![N::String], N::Duration)],
             "timezone" => vec![s(vec![N::String], N::Unknown)],
             "sort" => {
-                let ints = N::Array(Box::new(N::Int), "[]int");
-                let floats = N::Array(Box::new(N::Float), "[]float64");
-                let strs = N::Array(Box::new(N::String), "[]string");
+                let ints = N::Array(Arc::new(N::Int), "[]int");
+                let floats = N::Array(Arc::new(N::Float), "[]float64");
+                let strs = N::Array(Arc::new(N::String), "[]string");
                 let mut v = Vec::new();
                 for a in [N::any_array(), ints.clone(), floats.clone(), strs.clone()] {
                     v.push(s(vec![a, N::String], N::any_array()));

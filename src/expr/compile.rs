@@ -153,7 +153,7 @@ impl EnvFunc {
 pub type Jmes = Arc<jmespath::Expression<'static>>;
 
 /// An executable operation.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub enum Op {
     /// A constant.
     Const(Value<'static>),
@@ -208,8 +208,29 @@ pub enum Op {
     Or(Box<Op>, Box<Op>, Loc),
     /// `a ?? b`
     Coalesce(Box<Op>, Box<Op>),
-    /// `x == "literal"` (or `!=` when the flag is set).
+    /// `x == "literal"` or `"literal" == x` (`!=` when the flag is set): a direct string
+    /// comparison.
     EqStr(Box<Op>, Arc<str>, bool),
+    /// `x == constant` or `constant == x` (`!=` when the flag is set), compared in place
+    /// (a literal array is compared element by element with a borrowed JSON array).
+    EqConst(Box<Op>, Value<'static>, bool),
+    /// `x == ["a", "b"]` (`!=` when the flag is set): element-wise string comparison, so a
+    /// header such as `metadata["x-argo-e2e"] == ["true"]` reads the borrowed JSON array in
+    /// place.
+    EqStrList(Box<Op>, Box<[Arc<str>]>, bool),
+    /// `x in constant`: membership in a literal array, without copying it.
+    InConst(Box<Op>, Value<'static>, Loc),
+    /// `payload.key` / `metadata["key"]`: a field of the event's JSON read directly.
+    EnvField {
+        /// `Payload` or `Metadata`.
+        name: EnvName,
+        /// The key.
+        key: Arc<str>,
+        /// `?.`
+        optional: bool,
+        /// Location.
+        loc: Loc,
+    },
     /// Binary operators.
     Binary(BinOp, Box<Op>, Box<Op>, Loc),
     /// `x matches "literal"`
@@ -221,7 +242,7 @@ pub enum Op {
     /// `a; b`
     Seq(Vec<Op>),
     /// `[a, b]`
-    Array(Vec<Op>),
+    Array(Vec<Op>, Loc),
     /// `{k: v}`
     Map(Vec<(Op, Op)>, Loc),
     /// A plain built-in.
@@ -255,8 +276,116 @@ pub enum Op {
     Fail(String, Loc),
 }
 
+impl Op {
+    /// True for operations without operands.
+    fn is_leaf(&self) -> bool {
+        matches!(
+            self,
+            Op::Const(_)
+                | Op::Slot(_)
+                | Op::Env(_)
+                | Op::EnvMap
+                | Op::EnvField { .. }
+                | Op::FuncValue(_)
+                | Op::Fail(..)
+        )
+    }
+
+    /// Calls `f` on every direct operand.
+    fn for_each_child_mut(&mut self, mut f: impl FnMut(&mut Op)) {
+        match self {
+            Op::Const(_)
+            | Op::Slot(_)
+            | Op::Env(_)
+            | Op::EnvMap
+            | Op::EnvField { .. }
+            | Op::FuncValue(_)
+            | Op::Fail(..) => {}
+            Op::MemberStr { obj, .. } => f(obj),
+            Op::Member { obj, key, .. } => {
+                f(obj);
+                f(key);
+            }
+            Op::Chain(x)
+            | Op::Not(x, _)
+            | Op::Neg(x, _)
+            | Op::EqStr(x, ..)
+            | Op::EqConst(x, ..)
+            | Op::EqStrList(x, ..)
+            | Op::InConst(x, ..)
+            | Op::MatchesConst(x, ..)
+            | Op::JmesConst(x, ..) => f(x),
+            Op::Slice { obj, from, to, .. } => {
+                f(obj);
+                for x in [from, to].into_iter().flatten() {
+                    f(x);
+                }
+            }
+            Op::And(a, b, _) | Op::Or(a, b, _) | Op::Coalesce(a, b) | Op::Binary(_, a, b, _) => {
+                f(a);
+                f(b);
+            }
+            Op::Cond(a, b, c, _) => {
+                f(a);
+                f(b);
+                f(c);
+            }
+            Op::Let(_, a, b) => {
+                f(a);
+                f(b);
+            }
+            Op::Seq(xs)
+            | Op::Array(xs, _)
+            | Op::Builtin(_, xs, _)
+            | Op::EnvCall(_, xs, _)
+            | Op::Sprig(_, xs, _) => xs.iter_mut().for_each(f),
+            Op::Map(pairs, _) => pairs.iter_mut().for_each(|(k, v)| {
+                f(k);
+                f(v);
+            }),
+            Op::Predicate {
+                collection,
+                pred,
+                extra,
+                ..
+            } => {
+                f(collection);
+                for x in [pred, extra].into_iter().flatten() {
+                    f(x);
+                }
+            }
+            Op::CallValue(callee, args, _) => {
+                f(callee);
+                args.iter_mut().for_each(f);
+            }
+        }
+    }
+}
+
+/// Programs are as deep as their syntax trees (up to
+/// [`MAX_TREE_DEPTH`](super::parser::MAX_TREE_DEPTH) levels): they are taken apart
+/// iteratively, so dropping one needs no stack in proportion to its depth.
+impl Drop for Op {
+    fn drop(&mut self) {
+        let mut pending = Vec::new();
+        detach_operands(self, &mut pending);
+        while let Some(mut op) = pending.pop() {
+            detach_operands(&mut op, &mut pending);
+        }
+    }
+}
+
+/// Moves every operand that has operands of its own into `out`, leaving a leaf in its place.
+fn detach_operands(op: &mut Op, out: &mut Vec<Op>) {
+    op.for_each_child_mut(|c| {
+        if !c.is_leaf() {
+            out.push(std::mem::replace(c, Op::Slot(0)));
+        }
+    });
+}
+
 /// A compiled expression.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Program {
     /// The root operation.
     pub root: Op,
@@ -290,6 +419,35 @@ fn b(op: Op) -> Box<Op> {
     Box::new(op)
 }
 
+/// The elements of a constant `[]interface {}` made only of strings.
+fn string_list(v: &Value<'static>) -> Option<Box<[Arc<str>]>> {
+    let Value::List(l) = v else {
+        return None;
+    };
+    if l.kind != super::value::ListKind::Any || l.items.is_empty() {
+        return None;
+    }
+    l.items
+        .iter()
+        .map(|x| match x {
+            Value::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The value of a literal other than a string (strings have [`Op::EqStr`]).
+fn constant(node: &Node) -> Option<Value<'static>> {
+    Some(match &node.kind {
+        NodeKind::Nil => Value::Nil,
+        NodeKind::Bool(v) => Value::Bool(*v),
+        NodeKind::Int(i) => Value::Int(*i),
+        NodeKind::Float(f) => Value::Float(*f),
+        NodeKind::Constant(v) => v.clone(),
+        _ => return None,
+    })
+}
+
 impl Compiler {
     fn alloc(&mut self, n: usize) -> usize {
         let s = self.slots;
@@ -303,6 +461,18 @@ impl Compiler {
             .rev()
             .find(|(n, _)| n == name)
             .map(|(_, s)| *s)
+    }
+
+    /// `payload` or `metadata` (not shadowed by a variable): JSON of the event.
+    fn env_json(&self, node: &Node) -> Option<EnvName> {
+        match &node.kind {
+            NodeKind::Ident(n) if self.var(n).is_none() => match n.as_str() {
+                "payload" => Some(EnvName::Payload),
+                "metadata" => Some(EnvName::Metadata),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     fn env_func(&self, name: &str) -> Option<EnvFunc> {
@@ -382,6 +552,14 @@ impl Compiler {
                         return Ok(Op::Const(Value::Nil));
                     }
                 }
+                if let (Some(name), Some(k)) = (self.env_json(obj), property.as_str_lit()) {
+                    return Ok(Op::EnvField {
+                        name,
+                        key: Arc::from(k),
+                        optional: *optional,
+                        loc,
+                    });
+                }
                 let o = self.op(obj)?;
                 match property.as_str_lit() {
                     Some(k) => Op::MemberStr {
@@ -439,7 +617,7 @@ impl Compiler {
                 b(self.op(otherwise)?),
                 loc,
             ),
-            NodeKind::Array(nodes) => Op::Array(self.ops(nodes)?),
+            NodeKind::Array(nodes) => Op::Array(self.ops(nodes)?, loc),
             NodeKind::Map(pairs) => {
                 let mut out = Vec::with_capacity(pairs.len());
                 for (k, v) in pairs {
@@ -458,8 +636,28 @@ impl Compiler {
             }
         }
         if op == "==" || op == "!=" {
+            let ne = op == "!=";
+            // A literal operand has no effects, so only the other one is evaluated.
             if let Some(s) = right.as_str_lit() {
-                return Ok(Op::EqStr(b(self.op(left)?), Arc::from(s), op == "!="));
+                return Ok(Op::EqStr(b(self.op(left)?), Arc::from(s), ne));
+            }
+            if let Some(s) = left.as_str_lit() {
+                return Ok(Op::EqStr(b(self.op(right)?), Arc::from(s), ne));
+            }
+            for (lit, other) in [(right, left), (left, right)] {
+                let Some(c) = constant(lit) else {
+                    continue;
+                };
+                let x = b(self.op(other)?);
+                return Ok(match string_list(&c) {
+                    Some(strings) => Op::EqStrList(x, strings, ne),
+                    None => Op::EqConst(x, c, ne),
+                });
+            }
+        }
+        if op == "in" {
+            if let Some(c @ Value::List(_)) = constant(right) {
+                return Ok(Op::InConst(b(self.op(left)?), c, loc));
             }
         }
         let l = self.op(left)?;

@@ -15,6 +15,7 @@ use super::error::Loc;
 use super::gofmt::{self, JsonOptions};
 use super::limits;
 use super::ops;
+use super::parser::{STACK_GROW, STACK_RED_ZONE};
 use super::regex::compile_go_regex;
 use super::value::{Func, Value, deep_equal, equal};
 
@@ -32,6 +33,7 @@ pub struct RunError {
 type E = Box<RunError>;
 type R<'a> = Result<Value<'a>, E>;
 
+#[cold]
 fn fail<T>(message: String, loc: Loc) -> Result<T, E> {
     Err(Box::new(RunError {
         message,
@@ -40,11 +42,27 @@ fn fail<T>(message: String, loc: Loc) -> Result<T, E> {
     }))
 }
 
+#[inline(always)]
 fn at<T>(r: Result<T, String>, loc: Loc) -> Result<T, E> {
     match r {
         Ok(v) => Ok(v),
         Err(m) => fail(m, loc),
     }
+}
+
+/// `v.(bool)` for `&&`, `||`, `!` and conditions.
+#[inline(always)]
+fn truth(v: &Value<'_>, loc: Loc) -> Result<bool, E> {
+    match v {
+        Value::Bool(b) => Ok(*b),
+        _ => not_bool(v, loc),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn not_bool(v: &Value<'_>, loc: Loc) -> Result<bool, E> {
+    fail(ops::interface_conversion(v, "bool"), loc)
 }
 
 fn nil_chain<T>() -> Result<T, E> {
@@ -63,24 +81,193 @@ pub struct Frame<'a, 'i> {
     pub slots: Vec<Value<'a>>,
     /// Resource accounting.
     pub budget: Budget,
-    /// Current recursion depth of `eval`.
-    pub depth: u32,
+    /// Below this stack address, `eval` continues on a new stack segment.
+    stack_low: usize,
 }
 
-/// Every this many levels of recursion, `eval` makes sure enough stack remains.
-const STACK_CHECK_EVERY: u32 = 32;
+impl<'a, 'i> Frame<'a, 'i> {
+    /// A frame for one evaluation with `slots` variable slots.
+    pub fn new(input: &'i Input<'a>, slots: usize) -> Frame<'a, 'i> {
+        Frame {
+            input,
+            slots: if slots > 0 {
+                vec![Value::Nil; slots]
+            } else {
+                Vec::new()
+            },
+            budget: Budget::default(),
+            stack_low: stack_low_here(),
+        }
+    }
+}
 
-/// Evaluates `op`.
+/// The address of the current stack frame (the stack grows down).
+#[inline(always)]
+fn stack_pointer() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// The stack address below which fewer than `STACK_RED_ZONE` bytes remain on this stack
+/// (0 where the platform cannot tell, leaving recursion to the tree depth limit).
+fn stack_low_here() -> usize {
+    match stacker::remaining_stack() {
+        Some(rest) => stack_pointer().saturating_sub(rest) + STACK_RED_ZONE,
+        None => 0,
+    }
+}
+
+/// Evaluates `op`. The stack check is one comparison; only near the end of the stack does
+/// the evaluation continue on a new segment (`stacker`), so any tree depth is safe on any
+/// thread.
 #[inline]
 pub fn eval<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
-    f.depth += 1;
-    let r = if f.depth % STACK_CHECK_EVERY == 0 {
-        stacker::maybe_grow(256 * 1024, 4 << 20, || eval_op(op, f))
-    } else {
+    f.budget.steps += 1;
+    if stack_pointer() < f.stack_low {
+        return eval_on_new_stack(op, f);
+    }
+    eval_op(op, f)
+}
+
+#[cold]
+#[inline(never)]
+fn eval_on_new_stack<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
+    let saved = f.stack_low;
+    let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || {
+        f.stack_low = stack_low_here();
         eval_op(op, f)
-    };
-    f.depth -= 1;
+    });
+    f.stack_low = saved;
     r
+}
+
+/// Evaluates `op` for a selector: its boolean value, or the value itself when it is not a
+/// bool (Argo then reports a cast error). Comparisons and `&&`/`||`/`!` chains are evaluated
+/// without building values.
+pub fn eval_bool<'a>(op: &Op, f: &mut Frame<'a, '_>) -> Result<Result<bool, Value<'a>>, E> {
+    if stack_pointer() >= f.stack_low {
+        match op {
+            Op::And(l, r, loc) => {
+                f.budget.steps += 1;
+                if !test(l, f, *loc)? {
+                    return Ok(Ok(false));
+                }
+                return eval_bool(r, f);
+            }
+            Op::Or(l, r, loc) => {
+                f.budget.steps += 1;
+                if test(l, f, *loc)? {
+                    return Ok(Ok(true));
+                }
+                return eval_bool(r, f);
+            }
+            Op::Not(..) | Op::EqStr(..) | Op::EqStrList(..) | Op::EqConst(..) => {
+                return test(op, f, Loc::default()).map(Ok);
+            }
+            _ => {}
+        }
+    }
+    Ok(match eval(op, f)? {
+        Value::Bool(b) => Ok(b),
+        other => Err(other),
+    })
+}
+
+/// Evaluates `op` as the operand of `&&`, `||`, `!` or a condition: its value must be a
+/// bool, and a failed conversion is reported at `loc` (the consumer's location).
+#[inline]
+fn test(op: &Op, f: &mut Frame<'_, '_>, loc: Loc) -> Result<bool, E> {
+    if stack_pointer() >= f.stack_low {
+        match op {
+            Op::EqStr(x, s, ne) => {
+                f.budget.steps += 1;
+                let v = operand(x, f)?;
+                return Ok((v.as_str() == Some(&**s)) != *ne);
+            }
+            Op::EqStrList(x, strings, ne) => {
+                f.budget.steps += 1;
+                let v = operand(x, f)?;
+                return Ok(equal_strings(&v, strings) != *ne);
+            }
+            Op::EqConst(x, c, ne) => {
+                f.budget.steps += 1;
+                let v = operand(x, f)?;
+                return Ok(equal(&v, c) != *ne);
+            }
+            Op::Not(x, l) => {
+                f.budget.steps += 1;
+                return Ok(!test(x, f, *l)?);
+            }
+            Op::And(l, r, l_loc) => {
+                f.budget.steps += 1;
+                return Ok(test(l, f, *l_loc)? && test(r, f, loc)?);
+            }
+            Op::Or(l, r, l_loc) => {
+                f.budget.steps += 1;
+                return Ok(test(l, f, *l_loc)? || test(r, f, loc)?);
+            }
+            _ => {}
+        }
+    }
+    let v = eval(op, f)?;
+    truth(&v, loc)
+}
+
+/// `v == ["a", "b"]` for a non-empty constant array of strings.
+#[inline]
+fn equal_strings(v: &Value<'_>, strings: &[Arc<str>]) -> bool {
+    match v {
+        Value::JsonArray(a) => {
+            a.len() == strings.len()
+                && a.iter()
+                    .zip(strings.iter())
+                    .all(|(j, s)| j.as_str() == Some(&**s))
+        }
+        Value::List(l) => {
+            l.items.len() == strings.len()
+                && l.items
+                    .iter()
+                    .zip(strings.iter())
+                    .all(|(x, s)| x.as_str() == Some(&**s))
+        }
+        // Any other value differs from a non-empty array of strings.
+        _ => false,
+    }
+}
+
+/// Evaluates the operand of an operation: names of the event and constants are read in place
+/// (no call, no stack check: they do not recurse), anything else goes through [`eval`].
+#[inline(always)]
+fn operand<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
+    match op {
+        Op::Env(name) => Ok(env(*name, f.input)),
+        Op::Const(v) => Ok(v.clone()),
+        Op::Slot(i) => Ok(f.slots.get(*i).cloned().unwrap_or(Value::Nil)),
+        Op::EnvField {
+            name,
+            key,
+            optional,
+            loc,
+        } => env_field(*name, key, *optional, *loc, f.input),
+        _ => eval(op, f),
+    }
+}
+
+/// `payload.key` / `metadata["key"]`.
+#[inline]
+fn env_field<'a>(name: EnvName, key: &str, optional: bool, loc: Loc, input: &Input<'a>) -> R<'a> {
+    let json = match name {
+        EnvName::Metadata => input.metadata,
+        _ => input.payload,
+    };
+    if let serde_json::Value::Object(m) = json {
+        return Ok(m.get(key).map(Value::from_json).unwrap_or(Value::Nil));
+    }
+    let o = Value::from_json(json);
+    if optional && o.is_nil() {
+        return nil_chain();
+    }
+    at(ops::fetch_str(&o, key), loc)
 }
 
 fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
@@ -106,7 +293,7 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             optional,
             loc,
         } => {
-            let o = eval(obj, f)?;
+            let o = operand(obj, f)?;
             if *optional && o.is_nil() {
                 return nil_chain();
             }
@@ -118,11 +305,11 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             optional,
             loc,
         } => {
-            let o = eval(obj, f)?;
+            let o = operand(obj, f)?;
             if *optional && o.is_nil() {
                 return nil_chain();
             }
-            let k = eval(key, f)?;
+            let k = operand(key, f)?;
             at(ops::fetch(&o, &k), *loc)
         }
         Op::Chain(inner) => match eval(inner, f) {
@@ -130,7 +317,7 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             other => other,
         },
         Op::Slice { obj, from, to, loc } => {
-            let o = eval(obj, f)?;
+            let o = operand(obj, f)?;
             let a = match from {
                 Some(x) => Some(eval(x, f)?),
                 None => None,
@@ -141,43 +328,56 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             };
             at(ops::slice(&o, a.as_ref(), b.as_ref()), *loc)
         }
-        Op::Not(x, loc) => {
-            let v = eval(x, f)?;
-            Ok(Value::Bool(!at(ops::as_bool(&v), *loc)?))
-        }
+        Op::Not(x, loc) => Ok(Value::Bool(!test(x, f, *loc)?)),
         Op::Neg(x, loc) => {
-            let v = eval(x, f)?;
+            let v = operand(x, f)?;
             at(ops::negate(&v), *loc)
         }
         Op::And(l, r, loc) => {
-            let a = eval(l, f)?;
-            if !at(ops::as_bool(&a), *loc)? {
+            if !test(l, f, *loc)? {
                 return Ok(Value::Bool(false));
             }
             eval(r, f)
         }
         Op::Or(l, r, loc) => {
-            let a = eval(l, f)?;
-            if at(ops::as_bool(&a), *loc)? {
+            if test(l, f, *loc)? {
                 return Ok(Value::Bool(true));
             }
             eval(r, f)
         }
         Op::Coalesce(l, r) => {
-            let a = eval(l, f)?;
+            let a = operand(l, f)?;
             if a.is_nil() { eval(r, f) } else { Ok(a) }
         }
         Op::EqStr(x, s, ne) => {
-            let v = eval(x, f)?;
+            let v = operand(x, f)?;
             Ok(Value::Bool((v.as_str() == Some(s)) != *ne))
         }
+        Op::EqConst(x, c, ne) => {
+            let v = operand(x, f)?;
+            Ok(Value::Bool(equal(&v, c) != *ne))
+        }
+        Op::EqStrList(x, strings, ne) => {
+            let v = operand(x, f)?;
+            Ok(Value::Bool(equal_strings(&v, strings) != *ne))
+        }
+        Op::InConst(x, c, loc) => {
+            let v = operand(x, f)?;
+            at(ops::contains_in(&v, c), *loc).map(Value::Bool)
+        }
+        Op::EnvField {
+            name,
+            key,
+            optional,
+            loc,
+        } => env_field(*name, key, *optional, *loc, f.input),
         Op::Binary(op, l, r, loc) => {
-            let a = eval(l, f)?;
-            let b = eval(r, f)?;
+            let a = operand(l, f)?;
+            let b = operand(r, f)?;
             binary(*op, &a, &b, *loc, &mut f.budget)
         }
         Op::MatchesConst(x, re, loc) => {
-            let v = eval(x, f)?;
+            let v = operand(x, f)?;
             if v.is_nil() {
                 return Ok(Value::Bool(false));
             }
@@ -185,8 +385,7 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             Ok(Value::Bool(re.is_match(s)))
         }
         Op::Cond(c, a, b, loc) => {
-            let v = eval(c, f)?;
-            if at(ops::as_bool(&v), *loc)? {
+            if test(c, f, *loc)? {
                 eval(a, f)
             } else {
                 eval(b, f)
@@ -204,12 +403,13 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             }
             Ok(last)
         }
-        Op::Array(items) => {
+        Op::Array(items, loc) => {
             let mut out = Vec::with_capacity(items.len());
             for i in items {
                 out.push(eval(i, f)?);
             }
-            Ok(Value::list(out))
+            at(f.budget.grow(items.len() as u64), *loc)?;
+            shallow(Value::list(out), *loc)
         }
         Op::Map(pairs, loc) => {
             let mut evaluated = Vec::with_capacity(pairs.len());
@@ -218,6 +418,7 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
                 let vv = eval(v, f)?;
                 evaluated.push((kv, vv));
             }
+            at(f.budget.grow(pairs.len() as u64), *loc)?;
             let mut m = BTreeMap::new();
             for (k, v) in evaluated.into_iter().rev() {
                 let Some(key) = k.as_str() else {
@@ -225,11 +426,11 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
                 };
                 m.insert(key.to_string(), v);
             }
-            Ok(Value::map(m))
+            shallow(Value::map(m), *loc)
         }
         Op::Builtin(func, args, loc) => {
             let vals = eval_all(args, f)?;
-            at(func(&mut f.budget, vals), *loc)
+            shallow(at(func(&mut f.budget, vals), *loc)?, *loc)
         }
         Op::Predicate {
             kind,
@@ -238,26 +439,29 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
             extra,
             slot,
             loc,
-        } => predicate(
-            *kind,
-            collection,
-            pred.as_deref(),
-            extra.as_deref(),
-            *slot,
-            *loc,
-            f,
-        ),
+        } => {
+            let v = predicate(
+                *kind,
+                collection,
+                pred.as_deref(),
+                extra.as_deref(),
+                *slot,
+                *loc,
+                f,
+            )?;
+            shallow(v, *loc)
+        }
         Op::EnvCall(func, args, loc) => {
             let vals = eval_all(args, f)?;
-            env_call(*func, vals, *loc, &mut f.budget)
+            shallow(env_call(*func, vals, *loc, &mut f.budget)?, *loc)
         }
         Op::JmesConst(x, expr, loc) => {
-            let v = eval(x, f)?;
+            let v = operand(x, f)?;
             at(jmes(&v, expr), *loc)
         }
         Op::Sprig(name, args, loc) => {
             let vals = eval_all(args, f)?;
-            at(super::sprig::call(name, vals), *loc)
+            shallow(at(super::sprig::call(name, vals), *loc)?, *loc)
         }
         Op::FuncValue(func) => Ok(Value::Func(Arc::new(Func {
             name: func.name().to_string(),
@@ -295,6 +499,18 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
         }
         Op::Fail(msg, loc) => fail(msg.clone(), *loc),
     }
+}
+
+/// Refuses values nested deeper than [`limits::MAX_VALUE_DEPTH`].
+#[inline]
+fn shallow<'a>(v: Value<'a>, loc: Loc) -> R<'a> {
+    if v.nesting() > limits::MAX_VALUE_DEPTH {
+        return fail(
+            format!("value nests deeper than {} levels", limits::MAX_VALUE_DEPTH),
+            loc,
+        );
+    }
+    Ok(v)
 }
 
 #[inline]
@@ -392,7 +608,7 @@ fn env_call<'a>(func: EnvFunc, args: Vec<Value<'a>>, loc: Loc, budget: &mut Budg
 
 /// Converts a value to JSON for JMESPath (numbers stay float64).
 fn to_serde(v: &Value<'_>, depth: usize) -> Result<serde_json::Value, String> {
-    if depth > limits::MAX_VALUE_DEPTH {
+    if depth > limits::MAX_VALUE_DEPTH as usize {
         return Err("value nests too deeply".to_string());
     }
     Ok(match v {
@@ -403,7 +619,7 @@ fn to_serde(v: &Value<'_>, depth: usize) -> Result<serde_json::Value, String> {
         Value::List(l) => serde_json::Value::Array(
             l.items
                 .iter()
-                .map(|x| to_serde(x, depth + 1))
+                .map(|x| limits::deeper(|| to_serde(x, depth + 1)))
                 .collect::<Result<_, _>>()?,
         ),
         _ => {
@@ -494,8 +710,7 @@ fn predicate<'a>(
     // Runs the predicate on element i (or returns the element itself without a predicate).
     macro_rules! run {
         ($i:expr) => {{
-            f.budget.steps += 1;
-            if f.budget.steps > limits::MAX_PREDICATE_STEPS {
+            if f.budget.steps > limits::MAX_EVAL_STEPS {
                 return fail(limits::STEPS_EXCEEDED.to_string(), loc);
             }
             let e = element($i);
@@ -560,6 +775,7 @@ fn predicate<'a>(
                     out.push(element(i));
                 }
             }
+            at(f.budget.grow(out.len() as u64), loc)?;
             Ok(Value::list(out))
         }
         PredKind::Map => {
@@ -567,6 +783,7 @@ fn predicate<'a>(
             for i in 0..len {
                 out.push(run!(i));
             }
+            at(f.budget.grow(len as u64), loc)?;
             Ok(Value::list(out))
         }
         PredKind::Sum => {
@@ -659,6 +876,7 @@ fn predicate<'a>(
             if let Some(e) = err {
                 return fail(e, loc);
             }
+            at(f.budget.grow(len as u64), loc)?;
             Ok(Value::list(keyed.into_iter().map(|(_, e)| e).collect()))
         }
         PredKind::Reduce => {

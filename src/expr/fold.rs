@@ -99,9 +99,15 @@ fn boolean(n: &Node) -> Option<bool> {
     }
 }
 
-fn fold_here(node: &Node) -> Result<Option<Node>, SourceError> {
-    let mk = |kind| Some(Node::new(kind, node.loc));
-    Ok(match &node.kind {
+/// Moves a child out of its parent, which is about to be replaced (no copy of the subtree).
+fn take(child: &mut Node) -> Node {
+    std::mem::replace(child, Node::new(NodeKind::Nil, child.loc))
+}
+
+fn fold_here(node: &mut Node) -> Result<Option<Node>, SourceError> {
+    let loc = node.loc;
+    let mk = move |kind| Some(Node::new(kind, loc));
+    Ok(match &mut node.kind {
         NodeKind::Unary { op, node: inner } => match (op.as_str(), &inner.kind) {
             ("-", NodeKind::Int(i)) => mk(NodeKind::Int(i.wrapping_neg())),
             ("-", NodeKind::Float(f)) => mk(NodeKind::Float(-f)),
@@ -135,7 +141,7 @@ fn fold_here(node: &Node) -> Result<Option<Node>, SourceError> {
                 },
                 "%" => match (l, r) {
                     (Some((Some(_), _)), Some((Some(0), _))) => {
-                        return Err(SourceError::new("integer divide by zero", node.loc));
+                        return Err(SourceError::new("integer divide by zero", loc));
                     }
                     (Some((Some(a), _)), Some((Some(b), _))) => {
                         mk(NodeKind::Int(a.wrapping_rem(b)))
@@ -149,9 +155,9 @@ fn fold_here(node: &Node) -> Result<Option<Node>, SourceError> {
                 "and" | "&&" => {
                     let (a, b) = (boolean(left), boolean(right));
                     if a == Some(true) {
-                        Some((**right).clone())
+                        Some(take(right))
                     } else if b == Some(true) {
-                        Some((**left).clone())
+                        Some(take(left))
                     } else if a == Some(false) || b == Some(false) {
                         mk(NodeKind::Bool(false))
                     } else {
@@ -161,9 +167,9 @@ fn fold_here(node: &Node) -> Result<Option<Node>, SourceError> {
                 "or" | "||" => {
                     let (a, b) = (boolean(left), boolean(right));
                     if a == Some(false) {
-                        Some((**right).clone())
+                        Some(take(right))
                     } else if b == Some(false) {
-                        Some((**left).clone())
+                        Some(take(left))
                     } else if a == Some(true) || b == Some(true) {
                         mk(NodeKind::Bool(true))
                     } else {

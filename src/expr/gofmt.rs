@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 
+use super::limits;
 use super::value::Value;
 
 /// A `json.Marshal` failure, with Go's message (e.g. `json: unsupported value: NaN`).
@@ -290,7 +291,7 @@ pub fn write_fmt(out: &mut String, v: &Value<'_>, verb: Verb, top: bool) {
                     out.push(' ');
                 }
                 if let Some(x) = v.array_get(i) {
-                    write_fmt(out, &x, verb, false);
+                    limits::deeper(|| write_fmt(out, &x, verb, false));
                 }
             }
             out.push(']');
@@ -303,9 +304,9 @@ pub fn write_fmt(out: &mut String, v: &Value<'_>, verb: Verb, top: bool) {
                 if i > 0 {
                     out.push(' ');
                 }
-                write_fmt(out, k, verb, false);
+                limits::deeper(|| write_fmt(out, k, verb, false));
                 out.push(':');
-                write_fmt(out, x, verb, false);
+                limits::deeper(|| write_fmt(out, x, verb, false));
             }
             out.push(']');
         }
@@ -444,7 +445,7 @@ pub fn write_json(
                     }
                     newline(out, opts, depth + 1);
                     if let Some(x) = v.array_get(i) {
-                        write_json(out, &x, opts, depth + 1)?;
+                        limits::deeper(|| write_json(out, &x, opts, depth + 1))?;
                     }
                 }
                 newline(out, opts, depth);
@@ -465,7 +466,7 @@ pub fn write_json(
                     if opts.indent.is_some() {
                         out.push(' ');
                     }
-                    write_json(out, x, opts, depth + 1)?;
+                    limits::deeper(|| write_json(out, x, opts, depth + 1))?;
                 }
                 newline(out, opts, depth);
             }

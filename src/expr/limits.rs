@@ -6,8 +6,10 @@
 //! - [`MEMORY_BUDGET`]: Go's memory budget (1 000 000 elements) for ranges and for list-building
 //!   built-ins; `1..2000000` fails with `memory budget exceeded`.
 //! - [`MAX_STRING_BYTES`]: the largest string `repeat` may build.
-//! - [`MAX_PREDICATE_STEPS`]: predicate iterations per evaluation (nested `map`/`filter`/…).
-//! - [`MAX_VALUE_DEPTH`]: nesting of values walked recursively (`flatten`, JSON conversion).
+//! - [`MAX_EVAL_STEPS`]: operations evaluated per evaluation, checked at every predicate
+//!   iteration (the only way an expression of bounded size can keep running).
+//! - [`MAX_VALUE_DEPTH`]: nesting of values built (`reduce(1..5000, [#acc], 0)` fails with
+//!   `value nests deeper than 1000 levels`), which bounds every walk over values.
 
 /// Go expr's `conf.DefaultMemoryBudget`.
 pub const MEMORY_BUDGET: u64 = 1_000_000;
@@ -15,11 +17,21 @@ pub const MEMORY_BUDGET: u64 = 1_000_000;
 /// Largest string `repeat` builds (bytes).
 pub const MAX_STRING_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Predicate iterations allowed per evaluation.
-pub const MAX_PREDICATE_STEPS: u64 = 10_000_000;
+/// Operations evaluated per evaluation (a few hundred milliseconds at most).
+pub const MAX_EVAL_STEPS: u64 = 25_000_000;
 
-/// Deepest value nesting walked recursively.
-pub const MAX_VALUE_DEPTH: usize = 1_000;
+/// Deepest nesting of a value built by an expression (Go has no limit; `reduce` can nest a
+/// value once per element). Bounds every recursive walk over values.
+pub const MAX_VALUE_DEPTH: u32 = 1_000;
 
 /// The error text when the predicate step budget is exhausted.
-pub const STEPS_EXCEEDED: &str = "predicate step budget exceeded";
+pub const STEPS_EXCEEDED: &str = "evaluation step budget exceeded";
+
+/// Runs one level of a recursive walk (over a syntax tree, a program or a value), first making
+/// sure enough stack remains: near the end of the stack the walk continues on a new segment.
+/// Costs a comparison otherwise, so walks are safe on any thread whatever their depth.
+#[inline]
+pub fn deeper<R>(f: impl FnOnce() -> R) -> R {
+    use super::parser::{STACK_GROW, STACK_RED_ZONE};
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, f)
+}

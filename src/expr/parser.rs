@@ -24,6 +24,12 @@ pub const MAX_DEPTH: usize = 1_000;
 /// too). Bounds every recursive walk of the tree and of the compiled program.
 pub const MAX_TREE_DEPTH: u32 = 5_000;
 
+/// The most nodes a tree may have once the operands that Go shares between two parents are
+/// counted per use (the middle operands of comparison chains such as `a < b < c`, and the
+/// condition of `a ?: b`). Go shares them, but its checker and compiler still visit them once
+/// per use, so nesting such shapes is exponential there; here it is a compile error.
+pub const MAX_EXPANDED_NODES: u32 = 4 * MAX_NODES as u32;
+
 /// Recursive walks make sure this much stack remains before going deeper …
 pub const STACK_RED_ZONE: usize = 128 * 1024;
 /// … and otherwise continue on a new stack segment of this size.
@@ -271,6 +277,12 @@ impl Parser {
                 .error("compilation failed: expression exceeds maximum allowed nodes".to_string());
         }
         let node = Node::new(kind, loc);
+        if node.size > MAX_EXPANDED_NODES {
+            return self.error(format!(
+                "compilation failed: expression exceeds {MAX_EXPANDED_NODES} nodes once its \
+                 repeated operands are counted"
+            ));
+        }
         if node.depth > MAX_TREE_DEPTH {
             return self.error(format!(
                 "compilation failed: expression nests deeper than {MAX_TREE_DEPTH} levels"
@@ -806,9 +818,11 @@ impl Parser {
                     NodeKind::Str(property_token.value.clone()),
                     property_token.loc,
                 )?;
-                let (inner, is_chain) = match node.kind {
-                    NodeKind::Chain(inner) => (*inner, true),
-                    _ => (node, false),
+                let (inner, is_chain) = if let NodeKind::Chain(inner) = &mut node.kind {
+                    let leaf = Node::new(NodeKind::Nil, inner.loc);
+                    (std::mem::replace(&mut **inner, leaf), true)
+                } else {
+                    (node, false)
                 };
                 let mut member = self.create(
                     NodeKind::Member {
@@ -914,11 +928,19 @@ impl Parser {
         let mut root: Option<Node> = None;
         loop {
             let comparator = self.parse_expression(prec + 1)?;
+            let next = self.current.clone();
+            let more = next.kind == Kind::Operator && is_comparison(&next.value);
+            // In a chain the comparator is also the left operand of the next comparison.
+            let (right, carried) = if more {
+                (comparator.clone(), Some(comparator))
+            } else {
+                (comparator, None)
+            };
             let cmp = self.create(
                 NodeKind::Binary {
                     op: token.value.clone(),
                     left: Box::new(left),
-                    right: Box::new(comparator.clone()),
+                    right: Box::new(right),
                 },
                 token.loc,
             )?;
@@ -933,11 +955,11 @@ impl Parser {
                     token.loc,
                 )?,
             });
-            left = comparator;
-            token = self.current.clone();
-            if !(token.kind == Kind::Operator && is_comparison(&token.value)) {
+            let Some(c) = carried else {
                 break;
-            }
+            };
+            left = c;
+            token = next;
             self.next()?;
         }
         Ok(root.expect("at least one comparison"))

@@ -31,6 +31,8 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
+use super::limits;
+
 /// A borrowed JSON object (`map[string]interface {}` in Go).
 pub type JsonObject = serde_json::Map<String, Json>;
 
@@ -78,6 +80,8 @@ pub struct List<'a> {
     pub kind: ListKind,
     /// The elements, in order.
     pub items: Vec<Value<'a>>,
+    /// Its [nesting](Value::nesting), computed when it is built.
+    depth: u32,
 }
 
 /// The Go type of a computed list.
@@ -102,6 +106,8 @@ pub struct Map<'a> {
     pub kind: MapKind,
     /// The entries.
     pub entries: BTreeMap<String, Value<'a>>,
+    /// Its [nesting](Value::nesting), computed when it is built.
+    depth: u32,
 }
 
 /// The Go type of a computed map.
@@ -164,15 +170,13 @@ impl<'a> Value<'a> {
 
     /// A `[]interface {}` list.
     pub fn list(items: Vec<Value<'a>>) -> Value<'a> {
-        Value::List(Arc::new(List {
-            kind: ListKind::Any,
-            items,
-        }))
+        Value::typed_list(ListKind::Any, items)
     }
 
     /// A list with an explicit Go type.
     pub fn typed_list(kind: ListKind, items: Vec<Value<'a>>) -> Value<'a> {
-        Value::List(Arc::new(List { kind, items }))
+        let depth = 1 + items.iter().map(Value::nesting).max().unwrap_or(0);
+        Value::List(Arc::new(List { kind, items, depth }))
     }
 
     /// A `[]string` list.
@@ -189,15 +193,39 @@ impl<'a> Value<'a> {
 
     /// A `map[string]interface {}`.
     pub fn map(entries: BTreeMap<String, Value<'a>>) -> Value<'a> {
-        Value::Map(Arc::new(Map {
-            kind: MapKind::Any,
-            entries,
-        }))
+        Value::typed_map(MapKind::Any, entries)
     }
 
     /// A map with an explicit Go type.
     pub fn typed_map(kind: MapKind, entries: BTreeMap<String, Value<'a>>) -> Value<'a> {
-        Value::Map(Arc::new(Map { kind, entries }))
+        let depth = 1 + entries.values().map(Value::nesting).max().unwrap_or(0);
+        Value::Map(Arc::new(Map {
+            kind,
+            entries,
+            depth,
+        }))
+    }
+
+    /// How deeply containers nest in this value: 0 for a scalar, 1 for a container of
+    /// scalars, and so on. Borrowed JSON counts as 1 (its depth is bounded when it is parsed);
+    /// computed containers know theirs, so this is O(1) except for `groupBy` maps. The
+    /// evaluator refuses to build values nested deeper than
+    /// [`MAX_VALUE_DEPTH`](super::limits::MAX_VALUE_DEPTH), which bounds every recursive walk
+    /// over values (printing, encoding, comparing, dropping).
+    pub fn nesting(&self) -> u32 {
+        match self {
+            Value::List(l) => l.depth,
+            Value::Map(m) => m.depth,
+            Value::AnyMap(m) => {
+                1 + m
+                    .iter()
+                    .map(|(k, v)| k.nesting().max(v.nesting()))
+                    .max()
+                    .unwrap_or(0)
+            }
+            Value::JsonArray(_) | Value::JsonMap(_) => 1,
+            _ => 0,
+        }
     }
 
     /// True for Go `nil`.
@@ -257,6 +285,19 @@ impl<'a> Value<'a> {
     #[inline]
     pub fn is_number(&self) -> bool {
         self.is_integer() || matches!(self, Value::Float(_))
+    }
+
+    /// True for arrays and maps (values that contain values).
+    #[inline]
+    pub fn is_container(&self) -> bool {
+        matches!(
+            self,
+            Value::JsonArray(_)
+                | Value::JsonMap(_)
+                | Value::List(_)
+                | Value::Map(_)
+                | Value::AnyMap(_)
+        )
     }
 
     /// True for arrays and slices of any element type.
@@ -395,6 +436,10 @@ impl<'a> Value<'a> {
     /// Converts a value that borrows nothing (or only from `'a`) to `Value<'static>` by
     /// copying borrowed data. Used when a value must outlive the input (caches).
     pub fn into_owned(self) -> Value<'static> {
+        limits::deeper(|| self.into_owned_here())
+    }
+
+    fn into_owned_here(self) -> Value<'static> {
         match self {
             Value::Nil => Value::Nil,
             Value::Bool(b) => Value::Bool(b),
@@ -465,35 +510,64 @@ pub fn json_number_to_f64(n: &serde_json::Number) -> f64 {
 /// sides are nil.
 pub fn equal(a: &Value<'_>, b: &Value<'_>) -> bool {
     match (a, b) {
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Str(x), Value::String(y)) | (Value::String(y), Value::Str(x)) => *x == &**y,
+        (Value::String(x), Value::String(y)) => x == y,
         (Value::Nil, Value::Nil) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x == y,
         (Value::Duration(x), Value::Duration(y)) => x == y,
         (Value::Duration(_), _) | (_, Value::Duration(_)) => false,
         _ if a.is_number() && b.is_number() => match (a, b) {
             (Value::Float(_), _) | (_, Value::Float(_)) => a.as_number() == b.as_number(),
             _ => a.as_integer() == b.as_integer(),
         },
+        (Value::JsonArray(x), Value::JsonArray(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|(p, q)| equal_item(&Value::from_json(p), &Value::from_json(q)))
+        }
+        (Value::JsonArray(x), Value::List(l)) | (Value::List(l), Value::JsonArray(x)) => {
+            x.len() == l.items.len()
+                && x.iter()
+                    .zip(l.items.iter())
+                    .all(|(p, q)| equal_item(&Value::from_json(p), q))
+        }
+        (Value::List(l), Value::List(m)) => {
+            l.items.len() == m.items.len()
+                && l.items
+                    .iter()
+                    .zip(m.items.iter())
+                    .all(|(p, q)| equal_item(p, q))
+        }
         _ => {
-            if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
-                return x == y;
-            }
             if a.is_array() && b.is_array() {
+                // `[]uint8` against another array.
                 let (Some(la), Some(lb)) = (a.array_len(), b.array_len()) else {
                     return false;
                 };
-                if la != lb {
-                    return false;
-                }
-                return (0..la).all(|i| match (a.array_get(i), b.array_get(i)) {
-                    (Some(x), Some(y)) => equal(&x, &y),
-                    _ => false,
-                });
+                return la == lb
+                    && (0..la).all(|i| match (a.array_get(i), b.array_get(i)) {
+                        (Some(x), Some(y)) => equal_item(&x, &y),
+                        _ => false,
+                    });
             }
             if a.is_map() && b.is_map() {
                 return deep_equal(a, b);
             }
             false
         }
+    }
+}
+
+/// [`equal`] on two elements; only nested containers pay for the stack check.
+#[inline]
+fn equal_item(a: &Value<'_>, b: &Value<'_>) -> bool {
+    if a.is_container() && b.is_container() {
+        limits::deeper(|| equal(a, b))
+    } else {
+        equal(a, b)
     }
 }
 
@@ -516,7 +590,7 @@ pub fn deep_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
             if let (Some(la), Some(lb)) = (a.array_len(), b.array_len()) {
                 return la == lb
                     && (0..la).all(|i| match (a.array_get(i), b.array_get(i)) {
-                        (Some(x), Some(y)) => deep_equal(&x, &y),
+                        (Some(x), Some(y)) => limits::deeper(|| deep_equal(&x, &y)),
                         _ => false,
                     });
             }
@@ -526,8 +600,8 @@ pub fn deep_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
                 }
                 return ea.iter().all(|(k, va)| {
                     eb.iter()
-                        .find(|(kb, _)| deep_equal(k, kb))
-                        .is_some_and(|(_, vb)| deep_equal(va, vb))
+                        .find(|(kb, _)| limits::deeper(|| deep_equal(k, kb)))
+                        .is_some_and(|(_, vb)| limits::deeper(|| deep_equal(va, vb)))
                 });
             }
             false
