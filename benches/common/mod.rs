@@ -179,5 +179,6 @@ pub fn push_event(catalog: &Catalog, id: usize) -> Event {
         metadata: github_metadata(),
         payload: serde_json::from_str(PUSH_BODY).expect("push.json is JSON"),
         caller: caller(catalog),
+        delivery_id: None,
     }
 }
