@@ -33,7 +33,7 @@ fn large_payload() -> Value {
             json!({
                 "id": i,
                 "name": format!("object-{i:03}"),
-                "labels": {"team": "platform", "tier": "backend"},
+                "tier": "backend",
                 "nested": {"depth": 1, "ok": true, "note": "a nested object of the bench"},
             })
         })

@@ -84,13 +84,19 @@ pub fn is_matching(i: usize, n: usize, matching: usize) -> bool {
     matching > 0 && i % (n / matching).max(1) == 0 && i / (n / matching).max(1) < matching
 }
 
-/// Manifests with `n` bindings, `matching` of which select the bench event. Every binding
-/// filters on the GitHub event header and the repository; a match submits `bench-tmpl` with
-/// two parameters and one label computed from the payload.
-pub fn manifests_yaml(n: usize, matching: usize) -> String {
-    let mut out = String::with_capacity(600 * (n + 2));
-    preamble(&mut out);
+/// The bindings per generated file (a manifest file holds at most 10 000 documents).
+pub const BINDINGS_PER_FILE: usize = 1000;
+
+/// Manifests with `n` bindings, `matching` of which select the bench event, as YAML files:
+/// `(file name, text)`. Every binding filters on the GitHub event header and the repository;
+/// a match submits `bench-tmpl` with two parameters and one label computed from the payload.
+pub fn manifest_files(n: usize, matching: usize) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut auth = String::new();
+    preamble(&mut auth);
+    files.push(("auth.yaml".to_string(), auth));
     let ns = NAMESPACE;
+    let mut out = String::new();
     for i in 0..n {
         let repo = if is_matching(i, n, matching) {
             "acme/widgets".to_string()
@@ -117,16 +123,22 @@ spec:
 "#
         )
         .unwrap();
+        if (i + 1) % BINDINGS_PER_FILE == 0 || i + 1 == n {
+            let name = format!("bindings-{:03}.yaml", i / BINDINGS_PER_FILE);
+            files.push((name, std::mem::take(&mut out)));
+        }
     }
-    out
+    files
 }
 
-/// The manifests above as a [`ManifestSet`], parsed as the server parses a manifest file.
+/// The manifests above as a [`ManifestSet`], each file parsed as the server parses it.
 pub fn manifest_set(n: usize, matching: usize) -> ManifestSet {
-    let path = Path::new("bench.yaml");
     let mut set = ManifestSet::default();
-    for o in parse_yaml(path, &manifests_yaml(n, matching)).expect("generated manifests parse") {
-        set.insert(o, path);
+    for (name, text) in manifest_files(n, matching) {
+        let path = Path::new(&name);
+        for o in parse_yaml(path, &text).expect("generated manifests parse") {
+            set.insert(o, path);
+        }
     }
     set
 }
@@ -167,5 +179,6 @@ pub fn push_event(catalog: &Catalog, id: usize) -> Event {
         metadata: github_metadata(),
         payload: serde_json::from_str(PUSH_BODY).expect("push.json is JSON"),
         caller: caller(catalog),
+        delivery_id: None,
     }
 }

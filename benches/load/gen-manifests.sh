@@ -14,6 +14,7 @@ token=${4:?TOKEN}
 ns=bench
 
 mkdir -p "$out"
+rm -f "$out"/bindings-*.yaml
 cat >"$out/auth.yaml" <<EOF
 apiVersion: v1
 kind: ServiceAccount
@@ -59,13 +60,12 @@ if [ "$matching" -gt 0 ]; then
   step=$((n / matching))
   [ "$step" -ge 1 ] || step=1
 fi
-{
-  for ((i = 0; i < n; i++)); do
-    repo="acme/repo-$i"
-    if [ "$matching" -gt 0 ] && [ $((i % step)) -eq 0 ] && [ $((i / step)) -lt "$matching" ]; then
-      repo="acme/widgets"
-    fi
-    printf -- '---\napiVersion: argoproj.io/v1alpha1\nkind: WorkflowEventBinding\nmetadata: {name: b-%05d, namespace: %s}\nspec:\n  event:\n    selector: '"'"'metadata["x-github-event"] == ["push"] && payload.repository.full_name == "%s"'"'"'\n  submit:\n    workflowTemplateRef: {name: bench-tmpl}\n    metadata:\n      labels: {repo: payload.repository.name}\n    arguments:\n      parameters:\n        - {name: ref, valueFrom: {event: payload.ref}}\n        - {name: commit, valueFrom: {event: payload.head_commit.id}}\n' \
-      "$i" "$ns" "$repo"
-  done
-} >"$out/bindings.yaml"
+# At most 1 000 bindings per file (a manifest file holds at most 10 000 documents).
+for ((i = 0; i < n; i++)); do
+  repo="acme/repo-$i"
+  if [ "$matching" -gt 0 ] && [ $((i % step)) -eq 0 ] && [ $((i / step)) -lt "$matching" ]; then
+    repo="acme/widgets"
+  fi
+  printf -- '---\napiVersion: argoproj.io/v1alpha1\nkind: WorkflowEventBinding\nmetadata: {name: b-%05d, namespace: %s}\nspec:\n  event:\n    selector: '"'"'metadata["x-github-event"] == ["push"] && payload.repository.full_name == "%s"'"'"'\n  submit:\n    workflowTemplateRef: {name: bench-tmpl}\n    metadata:\n      labels: {repo: payload.repository.name}\n    arguments:\n      parameters:\n        - {name: ref, valueFrom: {event: payload.ref}}\n        - {name: commit, valueFrom: {event: payload.head_commit.id}}\n' \
+    "$i" "$ns" "$repo" >>"$out/$(printf 'bindings-%03d.yaml' $((i / 1000)))"
+done

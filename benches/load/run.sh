@@ -11,7 +11,8 @@
 # (3) overload at 10x the accept capacity for 60 s with a small queue, then recovery.
 # Load goes to 127.0.0.1 only. Every wait and loop is bounded; the whole run takes about
 # 4 minutes plus the release build. Tunables (environment): DURATION (s, default 15),
-# WARMUP (s, 3), ROUNDS (2), BINDINGS (1000), OVERLOAD_SECS (60), OVERLOAD_QPS (1000),
+# WARMUP (s, 3), ROUNDS (2), BINDINGS (1000, scenario 1), SMALL_BINDINGS (10, scenarios 2
+# and 3), OVERLOAD_SECS (60), OVERLOAD_QPS (1000),
 # PIN (1: server on CPU 0, wrk on CPU 1, when there are at least 2 CPUs).
 set -euo pipefail
 
@@ -22,7 +23,7 @@ for a in "$@"; do
   case "$a" in
     --update-readme) UPDATE_README=1 ;;
     -h | --help)
-      sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -49,13 +50,14 @@ DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-3}
 ROUNDS=${ROUNDS:-2}
 BINDINGS=${BINDINGS:-1000}
+SMALL_BINDINGS=${SMALL_BINDINGS:-10}
 OVERLOAD_SECS=${OVERLOAD_SECS:-60}
 OVERLOAD_QPS=${OVERLOAD_QPS:-1000}
 PIN=${PIN:-1}
 TOKEN=flowgate-load-token-0123456789abcdef
 CONNS_ACCEPT=256
 CONNS_SUSTAINED=64
-CONNS_OVERLOAD=100
+CONNS_OVERLOAD=400
 CLK_TCK=$(getconf CLK_TCK)
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -116,6 +118,8 @@ BODY_NOMATCH=$WORK/push-nomatch.json
 sed 's#acme/widgets#acme/elsewhere#g' "$BODY_MATCH" >"$BODY_NOMATCH"
 MANIFESTS=$WORK/manifests
 bash "$HERE/gen-manifests.sh" "$MANIFESTS" "$BINDINGS" 1 "$TOKEN"
+MANIFESTS_SMALL=$WORK/manifests-small
+bash "$HERE/gen-manifests.sh" "$MANIFESTS_SMALL" "$SMALL_BINDINGS" 1 "$TOKEN"
 PATH_EVENTS=/api/v1/events/bench/github
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -188,11 +192,11 @@ mib() { awk -v kb="$1" 'BEGIN {printf "%.1f MiB", kb / 1024}'; }
 mean() { awk '{s += $1; n++} END {if (n) printf "%.0f", s / n; else print 0}'; }
 median_file() { sort -n "$1" | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-# fg_cmd DATA_DIR [FLAG...]: sets FG_CMD to the `flowgate serve` command line.
+# fg_cmd MANIFESTS DATA_DIR [FLAG...]: sets FG_CMD to the `flowgate serve` command line.
 fg_cmd() {
-  local data=$1
-  shift
-  FG_CMD=("$FLOWGATE" serve --listen 127.0.0.1:0 --manifests "$MANIFESTS" --data-dir "$data"
+  local manifests=$1 data=$2
+  shift 2
+  FG_CMD=("$FLOWGATE" serve --listen 127.0.0.1:0 --manifests "$manifests" --data-dir "$data"
     --http-workers 1 --shutdown-timeout-secs 10 "$@")
 }
 
@@ -215,7 +219,7 @@ for round in $(seq 1 "$ROUNDS"); do
   log "  baseline: $B_RPS req/s, p50 $(ms "$B_P50"), p99 $(ms "$B_P99"), $B_CPU us CPU/req"
 
   log "round $round/$ROUNDS: flowgate accept path, async, $BINDINGS bindings, none matching"
-  fg_cmd "$WORK/data1-$round"
+  fg_cmd "$MANIFESTS" "$WORK/data1-$round"
   start_server flowgate1 "${FG_CMD[@]}"
   run_wrk "fg-warm-$round" "$CONNS_ACCEPT" "$WARMUP" "$BODY_NOMATCH"
   run_wrk "fg-$round" "$CONNS_ACCEPT" "$DURATION" "$BODY_NOMATCH"
@@ -238,8 +242,8 @@ row "(1) accept path, async, $BINDINGS bindings, none matching" flowgate "$CONNS
 
 # --- scenario 2: sustained event -> workflow stored ------------------------------------------
 S2_SECS=$((DURATION + 5))
-log "scenario 2: sustained events -> workflows stored, $CONNS_SUSTAINED connections, ${S2_SECS}s, 1 of $BINDINGS bindings matching"
-fg_cmd "$WORK/data2" --submit-qps 1000000000 --submit-burst 1000000000
+log "scenario 2: sustained events -> workflows stored, $CONNS_SUSTAINED connections, ${S2_SECS}s, 1 of $SMALL_BINDINGS bindings matching"
+fg_cmd "$MANIFESTS_SMALL" "$WORK/data2" --submit-qps 1000000000 --submit-burst 1000000000
 start_server flowgate2 "${FG_CMD[@]}"
 run_wrk s2 "$CONNS_SUSTAINED" "$S2_SECS" "$BODY_MATCH"
 S2_ACCEPTED=$((R_REQ - R_NON2XX))
@@ -262,7 +266,7 @@ stop_server
 WF_PER_S=$(awk -v n="$count" -v s="$R_SECS" 'BEGIN {printf "%.0f", n / s}')
 S2_CPU_PER_WF=$(awk -v c="$R_CPU_US" -v r="$R_REQ" -v n="$count" 'BEGIN {if (n > 0) printf "%.1f", c * r / n; else print "n/a"}')
 log "  $count workflows stored in ${R_SECS}s: $WF_PER_S workflows/s; $S2_ACCEPTED events accepted, $R_NON2XX answered 503"
-row "(2) sustained event -> workflow stored (embedded), 1 of $BINDINGS bindings matching" flowgate \
+row "(2) sustained event -> workflow stored (embedded), 1 of $SMALL_BINDINGS bindings matching" flowgate \
   "$CONNS_SUSTAINED" "$R_OK_RPS" "$(awk -v f="$R_OK_RPS" -v b="$BASE_RPS" 'BEGIN {printf "%.2f", f / b}')" \
   "$(ms "$R_P50")" "$(ms "$R_P99")" "$R_CPU_US" "$(mib "$S2_HWM")" \
   "**$WF_PER_S workflows/s** stored (target >= 20 000): $count workflows from $S2_ACCEPTED accepted events, $R_NON2XX answered 503, $S2_BINDING_ERRORS binding errors listed; $S2_CPU_PER_WF us CPU per workflow"
@@ -274,7 +278,7 @@ row "(2) sustained event -> workflow stored (embedded), 1 of $BINDINGS bindings 
 DELAY=$((CONNS_OVERLOAD * 1000 / (10 * OVERLOAD_QPS)))
 [ "$DELAY" -ge 1 ] || DELAY=1
 log "scenario 3: overload, ${OVERLOAD_SECS}s at ~$((CONNS_OVERLOAD * 1000 / DELAY)) req/s offered against --submit-qps $OVERLOAD_QPS, queue 8"
-fg_cmd "$WORK/data3" --event-operation-queue-size 8 \
+fg_cmd "$MANIFESTS_SMALL" "$WORK/data3" --event-operation-queue-size 8 \
   --submit-qps "$OVERLOAD_QPS" --submit-burst "$((OVERLOAD_QPS / 10 + 1))"
 start_server flowgate3 "${FG_CMD[@]}"
 RSS0=$(status_kb "$SERVER_PID" VmRSS)
@@ -315,7 +319,7 @@ S3_RATE=$(awk -v x="$S3_503" -v n="$R_REQ" 'BEGIN {if (n) printf "%.1f", 100 * x
 FACTOR=$(awk -v o="$OFFERED" -v a="$R_OK_RPS" 'BEGIN {if (a > 0) printf "%.1f", o / a; else print "inf"}')
 RSS_SERIES="0s=$(awk -v kb="$RSS0" 'BEGIN {printf "%.1f", kb / 1024}') $(paste -sd' ' "$WORK/rss")"
 log "  offered $OFFERED req/s, accepted $R_OK_RPS req/s (${FACTOR}x), statuses: $R_STATUS, RSS MiB: $RSS_SERIES, recovery: $RECOVERY"
-row "(3) overload: ${OVERLOAD_SECS}s at 10x the accept capacity (--submit-qps $OVERLOAD_QPS, queue 8)" flowgate \
+row "(3) overload: ${OVERLOAD_SECS}s at 10x the accept capacity (--submit-qps $OVERLOAD_QPS, queue 8, 1 of $SMALL_BINDINGS bindings matching)" flowgate \
   "$CONNS_OVERLOAD" "$R_OK_RPS" "-" "$(ms "$R_P50")" "$(ms "$R_P99")" "$R_CPU_US" "$(mib "$S3_HWM")" \
   "offered $OFFERED req/s (${FACTOR}x accepted); 503 rate $S3_503/$R_REQ = $S3_RATE %; statuses: $R_STATUS${OTHER:+ (other: $OTHER)}; $R_ERRS socket errors; RSS MiB every 5 s: $RSS_SERIES; recovery: $RECOVERY; alive: $ALIVE"
 

@@ -14,8 +14,8 @@ use crate::store::EVENT_ID_ANNOTATION;
 
 use super::{
     ACTION_LABEL, BINDING_LABEL, CLUSTER_TEMPLATE_LABEL, CREATOR_EMAIL_LABEL, CREATOR_LABEL,
-    CREATOR_USERNAME_LABEL, Caller, CompiledBinding, CompiledMetadata, Event, INSTANCE_LABEL,
-    TEMPLATE_LABEL, random_suffix,
+    CREATOR_USERNAME_LABEL, Caller, CompiledBinding, CompiledMetadata, DELIVERY_ID_ANNOTATION,
+    Event, INSTANCE_LABEL, TEMPLATE_LABEL, random_suffix,
 };
 
 /// The part of a (Cluster)WorkflowTemplate dispatch reads, extracted at load time.
@@ -208,6 +208,10 @@ fn dispatch_one(
     m.labels.insert(BINDING_LABEL.into(), b.name.clone());
     m.annotations
         .insert(EVENT_ID_ANNOTATION.into(), event.id.clone());
+    if let Some(d) = &event.delivery_id {
+        m.annotations
+            .insert(DELIVERY_ID_ANNOTATION.into(), d.clone());
+    }
 
     for p in &submit.parameters {
         let expr = p.event.as_ref().ok_or_else(|| {

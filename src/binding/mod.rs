@@ -35,6 +35,8 @@ pub const CREATOR_LABEL: &str = "workflows.argoproj.io/creator";
 pub const CREATOR_EMAIL_LABEL: &str = "workflows.argoproj.io/creator-email";
 /// Creator preferred-username label.
 pub const CREATOR_USERNAME_LABEL: &str = "workflows.argoproj.io/creator-preferred-username";
+/// Annotation carrying the provider's delivery id of the event that created a workflow.
+pub const DELIVERY_ID_ANNOTATION: &str = "flowgate.io/delivery-id";
 /// Label that dispatch always removes.
 pub const ACTION_LABEL: &str = "workflows.argoproj.io/action";
 
@@ -64,6 +66,10 @@ pub struct Event {
     pub payload: Value,
     /// Who sent it.
     pub caller: Caller,
+    /// The provider's delivery id (`X-GitHub-Delivery`, `X-Gitlab-Event-UUID`,
+    /// `X-Request-UUID` or `webhook-id`), for deduplicating redeliveries; written to each
+    /// created workflow as [`DELIVERY_ID_ANNOTATION`].
+    pub delivery_id: Option<String>,
 }
 
 /// The identity an event is processed as.

@@ -79,6 +79,7 @@ fn event() -> Event {
         discriminator: "".into(),
         metadata: json!({}),
         payload: json!({"foo": {"bar": "baz"}}),
+        delivery_id: None,
         caller: Caller::Client {
             identity,
             creator_labels: vec![

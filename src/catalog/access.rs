@@ -7,7 +7,7 @@
 
 use crate::auth::creator::creator_labels;
 use crate::auth::rbac::{Rbac, ResourceAttributes};
-use crate::auth::token::TokenIndex;
+use crate::auth::token::{TokenError, TokenIndex};
 use crate::binding::Caller;
 use crate::store::manifests::ManifestSet;
 
@@ -35,6 +35,21 @@ impl Access {
         let identity = self.tokens.authenticate(token)?;
         let creator_labels = creator_labels(&identity);
         Some(Caller::Client {
+            identity,
+            creator_labels,
+        })
+    }
+
+    /// The caller that service account `namespace/name` runs as when a webhook client
+    /// naming it is verified: the identity its token Secret authenticates as (spec §9 step 4).
+    pub fn service_account_caller(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Caller, TokenError> {
+        let identity = self.tokens.resolve_service_account(namespace, name)?;
+        let creator_labels = creator_labels(&identity);
+        Ok(Caller::Client {
             identity,
             creator_labels,
         })

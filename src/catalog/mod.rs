@@ -4,11 +4,13 @@
 //! backend would feed watch results the same way) and returns nothing: [`Catalog::apply`]
 //! compiles every binding once and swaps the new state in. Readers get immutable snapshots:
 //! compiled bindings per namespace in a `DashMap<namespace, Arc<[CompiledBinding]>>` (one insert
-//! per namespace on change), and templates and auth behind `ArcSwap`. Nothing here does I/O.
+//! per namespace on change), templates and auth behind `ArcSwap`, and the parsed webhook clients
+//! per namespace ([`webhooks`]). Nothing here does I/O.
 
 mod access;
 #[cfg(test)]
 mod tests;
+mod webhooks;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,6 +27,7 @@ use crate::model::{
 use crate::store::manifests::ManifestSet;
 
 pub use access::Access;
+pub use webhooks::{NamespaceWebhooks, Webhooks};
 
 /// Template metadata, by namespace and name, and by name for cluster templates.
 #[derive(Debug, Default)]
@@ -161,6 +164,7 @@ pub struct Catalog {
     templates: ArcSwap<Templates>,
     access: ArcSwap<Access>,
     objects: ArcSwap<ManifestSet>,
+    webhooks: Webhooks,
     loaded: AtomicBool,
 }
 
@@ -205,6 +209,7 @@ impl Catalog {
             templates: ArcSwap::from_pointee(Templates::default()),
             access: ArcSwap::from_pointee(Access::default()),
             objects: ArcSwap::from_pointee(ManifestSet::default()),
+            webhooks: Webhooks::default(),
             loaded: AtomicBool::new(false),
         }
     }
@@ -271,6 +276,7 @@ impl Catalog {
         report.bindings = by_ns.values().map(Vec::len).sum();
         self.templates.store(Arc::new(templates));
         self.access.store(Arc::new(Access::from_set(&set)));
+        self.webhooks.apply(&set);
         self.bindings.retain(|ns, _| by_ns.contains_key(ns));
         for (ns, list) in by_ns {
             self.bindings.insert(ns, list.into());

@@ -3,7 +3,8 @@
 //! Takes the request (headers, peer address, body); returns 200 `{}` once the event is
 //! queued (asynchronous dispatch, the default) or once its workflows exist (synchronous),
 //! or an Argo-shaped error. Steps: read the body (capped by `--max-body-bytes`, 413 past
-//! it), authenticate (401), authorize `list workfloweventbindings` in the namespace (403),
+//! it) and check a provider webhook signature when there is no `Authorization` header
+//! ([`webhook`]: Argo's 403 on the webhook path), authenticate (401), authorize `list workfloweventbindings` in the namespace (403),
 //! build `metadata` and parse the JSON body (400), take an admission slot and hand the
 //! event to this thread's Dispatcher with `try_send` (503 + `Retry-After` when full or
 //! shutting down). The body is always read before answering, so keep-alive connections
@@ -18,9 +19,11 @@ use tokio::sync::oneshot;
 
 use super::error::ApiError;
 use super::metadata::event_metadata;
+use super::webhook::{self, HeaderMapLookup};
 use super::{AppState, authenticate, authorize};
 use crate::actors::dispatcher::{Dispatch, Dispatcher, offer};
 use crate::actors::{DispatchOutcome, Rejected};
+use crate::auth::webhook::delivery_id;
 use crate::binding::Event;
 
 /// Header carrying the event id on a 200.
@@ -96,13 +99,19 @@ async fn handle(
     state: &AppState,
     dispatcher: &Addr<Dispatcher>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = read_body(&req, body, state).await?;
+    let (body, signed) = match webhook::intercept(&req, body, state).await {
+        Ok(passed) => passed,
+        Err(refusal) => return refusal.respond(),
+    };
     let namespace = req.match_info().get("ns").unwrap_or_default().to_string();
     let discriminator = req.match_info().get("disc").unwrap_or_default().to_string();
     if discriminator.contains(':') {
         return Err(ApiError::not_implemented());
     }
-    let caller = authenticate(&req, state)?;
+    let caller = match signed {
+        Some(caller) => caller,
+        None => authenticate(&req, state)?,
+    };
     authorize(
         state,
         &caller,
@@ -127,6 +136,7 @@ async fn handle(
         metadata,
         payload,
         caller,
+        delivery_id: delivery_id(&HeaderMapLookup(req.headers())),
     };
     let (tx, rx) = if state.async_dispatch {
         (None, None)
@@ -174,7 +184,9 @@ pub async fn not_implemented(
     body: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    read_body(&req, body, &state).await?;
+    if let Err(refusal) = webhook::intercept(&req, body, &state).await {
+        return refusal.respond();
+    }
     Err(ApiError::not_implemented())
 }
 

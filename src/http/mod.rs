@@ -20,6 +20,7 @@ pub mod events;
 pub mod health;
 pub mod metadata;
 pub mod read;
+pub mod webhook;
 
 use std::sync::Arc;
 

@@ -4,14 +4,15 @@
 //! date (bindings, templates and auth objects; matchers read only that cache, so an event
 //! costs no I/O before its workflows are written), and it persists what the pipeline
 //! produces: created Workflows and the records of binding errors. The embedded backend
-//! ([`embedded`]) reads manifest folders and writes to a redb database; a Kubernetes backend
-//! implements the same trait with watch caches and API writes.
+//! ([`embedded`]) reads manifest folders and writes to a redb database; the Kubernetes
+//! backend ([`kubernetes`]) implements the same trait with watch caches and API writes.
 //!
 //! Workflow creation is idempotent: the caller chooses the name before the first attempt and
 //! tags the object with [`EVENT_ID_ANNOTATION`]; when a retry meets an existing object
 //! carrying the same event id and binding, that counts as success.
 
 pub mod embedded;
+pub mod kubernetes;
 pub mod manifests;
 pub mod watch;
 
@@ -49,6 +50,10 @@ pub enum StoreError {
     /// The manifests could not be loaded.
     #[error("cannot load manifests:\n{0}")]
     Manifests(String),
+    /// The API server refused a request for good (Forbidden, Invalid, NotFound, …); the text
+    /// is the server's message, as Argo reports it.
+    #[error("{0}")]
+    Api(String),
 }
 
 impl StoreError {

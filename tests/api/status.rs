@@ -52,9 +52,13 @@ async fn empty_body_and_trailing_data_are_accepted() {
 async fn missing_or_wrong_token_is_401() {
     let app = spawn_default().await;
     let want = json!({"code": 16, "message": "token not valid. see https://argo-workflows.readthedocs.io/en/latest/faq/"});
+    // No Authorization header at all makes it a webhook request (spec §9): namespace `argo`
+    // has no argo-workflows-webhook-clients Secret, so Argo's 403.
+    let r = app.post_event("argo", "d", "{}", None, &[]).await;
+    assert_eq!(r.status(), 403);
     assert_eq!(
-        body(app.post_event("argo", "d", "{}", None, &[]).await).await,
-        (401, want.clone())
+        r.text().await.unwrap(),
+        r#"{"message": "failed to process webhook request"}"#
     );
     assert_eq!(
         body(app.post_event("argo", "d", "{}", Some("wrong"), &[]).await).await,
@@ -104,9 +108,12 @@ async fn namespace_without_permission_is_403() {
 async fn unimplemented_routes_are_501() {
     let app = spawn_default().await;
     let want = (501, json!({"code": 12, "message": "Not Implemented"}));
+    // With a token: without one, a POST under /api/v1/events/<ns>/ is a webhook request,
+    // refused with 403 before routing when the namespace has no webhook clients (spec §9).
     let post = |path: &str| {
         app.client
             .post(format!("{}{path}", app.base))
+            .header("Authorization", format!("Bearer {EXAMPLE_TOKEN}"))
             .body("{}")
             .send()
     };
@@ -188,7 +195,7 @@ async fn garbage_inputs_never_crash_the_server() {
 #[tokio::test]
 async fn metrics_count_answers_workflows_and_binding_errors() {
     let app = spawn_app(Options::default().sync()).await;
-    app.post_event("argo", "d", "{}", None, &[]).await;
+    app.post_event("argo", "d", "{}", Some("wrong"), &[]).await;
     let ok = app
         .post_event(
             "argo",
