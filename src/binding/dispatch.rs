@@ -1,0 +1,291 @@
+//! Turning one event into Workflows: Argo's `Operation.dispatch`, without I/O.
+//!
+//! Takes an [`Event`], the namespace's compiled bindings and a [`Context`]; returns one
+//! [`Planned`] per binding that matched or failed (bindings whose selector is false, or that
+//! have no `submit`, produce nothing). Every binding is evaluated, in order; an error in one
+//! does not stop the next. The steps and error texts follow `server/event/dispatch/operation.go`
+//! (spec §5–7); the name is chosen here, once, so a retried create reuses it.
+
+use std::sync::Arc;
+
+use crate::expr::{ExprError, Expression, Input, Phase};
+use crate::model::{Parameter, Workflow, WorkflowTemplateRef};
+use crate::store::EVENT_ID_ANNOTATION;
+
+use super::{
+    ACTION_LABEL, BINDING_LABEL, CLUSTER_TEMPLATE_LABEL, CREATOR_EMAIL_LABEL, CREATOR_LABEL,
+    CREATOR_USERNAME_LABEL, Caller, CompiledBinding, CompiledMetadata, DELIVERY_ID_ANNOTATION,
+    Event, INSTANCE_LABEL, TEMPLATE_LABEL, random_suffix,
+};
+
+/// The part of a (Cluster)WorkflowTemplate dispatch reads, extracted at load time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TemplateInfo {
+    /// Template name.
+    pub name: String,
+    /// The template's `workflows.argoproj.io/controller-instanceid` label.
+    pub instance_label: Option<String>,
+    /// `spec.workflowMetadata.labels`.
+    pub labels: Vec<(String, String)>,
+    /// `spec.workflowMetadata.annotations`.
+    pub annotations: Vec<(String, String)>,
+}
+
+/// What dispatch needs from the outside world, all from in-memory caches.
+pub trait Context {
+    /// The template `r` refers to from `namespace` (a ClusterWorkflowTemplate when `cluster_scope`).
+    fn template(&self, namespace: &str, r: &WorkflowTemplateRef) -> Option<Arc<TemplateInfo>>;
+    /// Whether the caller may `verb` the `resource` (group `argoproj.io`).
+    fn allowed(
+        &self,
+        caller: &Caller,
+        verb: &str,
+        resource: &str,
+        namespace: Option<&str>,
+        name: Option<&str>,
+    ) -> bool;
+    /// `--instance-id`.
+    fn instance_id(&self) -> Option<&str>;
+}
+
+/// The outcome for one binding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    /// Binding name.
+    pub binding: String,
+    /// The workflow to create (name chosen), or the binding's error text.
+    pub result: Result<Workflow, String>,
+}
+
+/// The Kubernetes Forbidden message for a denied request.
+pub fn forbidden_message(
+    user: &str,
+    verb: &str,
+    resource: &str,
+    namespace: Option<&str>,
+    name: Option<&str>,
+) -> String {
+    let object = match name {
+        Some(n) => format!("{resource}.argoproj.io {n:?}"),
+        None => format!("{resource}.argoproj.io"),
+    };
+    let scope = match namespace {
+        Some(ns) => format!("in the namespace {ns:?}"),
+        None => "at the cluster scope".to_string(),
+    };
+    format!(
+        "{object} is forbidden: User {user:?} cannot {verb} resource {resource:?} in API group \"argoproj.io\" {scope}"
+    )
+}
+
+fn user_of(caller: &Caller) -> &str {
+    match caller {
+        Caller::Server => "system:serviceaccount:flowgate:server",
+        Caller::Client { identity, .. } => &identity.username,
+    }
+}
+
+fn check(
+    ctx: &dyn Context,
+    caller: &Caller,
+    verb: &str,
+    resource: &str,
+    namespace: Option<&str>,
+    name: Option<&str>,
+) -> Result<(), String> {
+    if ctx.allowed(caller, verb, resource, namespace, name) {
+        Ok(())
+    } else {
+        Err(forbidden_message(
+            user_of(caller),
+            verb,
+            resource,
+            namespace,
+            name,
+        ))
+    }
+}
+
+/// Evaluates every binding against `event`, in order.
+pub fn plan(event: &Event, bindings: &[CompiledBinding], ctx: &dyn Context) -> Vec<Planned> {
+    let input = Input {
+        namespace: &event.namespace,
+        discriminator: &event.discriminator,
+        metadata: &event.metadata,
+        payload: &event.payload,
+    };
+    bindings
+        .iter()
+        .filter_map(|b| {
+            dispatch_one(event, &input, b, ctx)
+                .transpose()
+                .map(|result| Planned {
+                    binding: b.name.clone(),
+                    result,
+                })
+        })
+        .collect()
+}
+
+fn dispatch_one(
+    event: &Event,
+    input: &Input<'_>,
+    b: &CompiledBinding,
+    ctx: &dyn Context,
+) -> Result<Option<Workflow>, String> {
+    let matched = b.selector.selector(input).map_err(|e| {
+        format!(
+            "failed to evaluate workflow template expression: {}",
+            e.message
+        )
+    })?;
+    let Some(submit) = b.submit.as_ref().filter(|_| matched) else {
+        return Ok(None);
+    };
+    let tref = &submit.template_ref;
+    let (resource, scope) = if tref.cluster_scope {
+        ("clusterworkflowtemplates", None)
+    } else {
+        ("workflowtemplates", Some(b.namespace.as_str()))
+    };
+    check(ctx, &event.caller, "get", resource, scope, Some(&tref.name))
+        .map_err(|e| format!("failed to get workflow template: {e}"))?;
+    let tmpl = ctx.template(&b.namespace, tref).ok_or_else(|| {
+        format!(
+            "failed to get workflow template: {resource}.argoproj.io {:?} not found",
+            tref.name
+        )
+    })?;
+    if tmpl.instance_label.as_deref() != ctx.instance_id() {
+        return Err(format!(
+            "failed to validate workflow template instanceid: '{}' is not managed by the current Argo Server",
+            tmpl.name
+        ));
+    }
+
+    let mut wf = Workflow::default();
+    let m = &mut wf.metadata;
+    m.namespace = b.namespace.clone();
+    m.generate_name = format!("{}-", tmpl.name);
+    wf.spec.workflow_template_ref = Some(WorkflowTemplateRef {
+        name: tmpl.name.clone(),
+        cluster_scope: tref.cluster_scope,
+    });
+    let label = if tref.cluster_scope {
+        CLUSTER_TEMPLATE_LABEL
+    } else {
+        TEMPLATE_LABEL
+    };
+    m.labels.insert(label.into(), tmpl.name.clone());
+    for (k, v) in &tmpl.labels {
+        m.labels.insert(k.clone(), v.clone());
+    }
+    for (k, v) in &tmpl.annotations {
+        m.annotations.insert(k.clone(), v.clone());
+    }
+    match ctx.instance_id() {
+        Some(id) => m.labels.insert(INSTANCE_LABEL.into(), id.into()),
+        None => m.labels.remove(INSTANCE_LABEL),
+    };
+    populate_metadata(&mut wf, &submit.metadata, input)?;
+    let m = &mut wf.metadata;
+    if m.name.is_empty() {
+        m.name = format!("{}{}", m.generate_name, random_suffix());
+    }
+    let no_claims =
+        [CREATOR_LABEL, CREATOR_EMAIL_LABEL, CREATOR_USERNAME_LABEL].map(|k| (k.to_string(), None));
+    let creator: &[(String, Option<String>)] = match &event.caller {
+        Caller::Server => &no_claims,
+        Caller::Client { creator_labels, .. } => creator_labels,
+    };
+    for (k, v) in creator {
+        match v {
+            Some(v) => m.labels.insert(k.clone(), v.clone()),
+            None => m.labels.remove(k),
+        };
+    }
+    m.labels.remove(ACTION_LABEL);
+    m.labels.insert(BINDING_LABEL.into(), b.name.clone());
+    m.annotations
+        .insert(EVENT_ID_ANNOTATION.into(), event.id.clone());
+    if let Some(d) = &event.delivery_id {
+        m.annotations
+            .insert(DELIVERY_ID_ANNOTATION.into(), d.clone());
+    }
+
+    for p in &submit.parameters {
+        let expr = p.event.as_ref().ok_or_else(|| {
+            format!(
+                "malformed workflow template parameter {:?}: valueFrom is nil",
+                p.name
+            )
+        })?;
+        let value = expr.param(input).map_err(|e| param_error(&p.name, &e))?;
+        wf.spec
+            .arguments
+            .parameters
+            .push(Parameter::new(p.name.clone(), value));
+    }
+    check(
+        ctx,
+        &event.caller,
+        "create",
+        "workflows",
+        Some(&b.namespace),
+        None,
+    )
+    .map_err(|e| format!("failed to create workflow: {e}"))?;
+    Ok(Some(wf))
+}
+
+fn param_error(name: &str, e: &ExprError) -> String {
+    match e.phase {
+        Phase::Compile => format!(
+            "failed to compile workflow template parameter {name} expression: {}",
+            e.message
+        ),
+        Phase::Marshal => format!(
+            "failed to convert result to JSON {name:?} expression: {}",
+            e.message
+        ),
+        Phase::Run | Phase::Cast | Phase::Type => {
+            format!(
+                "failed to evaluate workflow template parameter {name:?} expression: {}",
+                e.message
+            )
+        }
+    }
+}
+
+fn eval_string(e: &Expression, what: &str, input: &Input<'_>) -> Result<String, String> {
+    e.metadata(input).map_err(|err| match err.phase {
+        Phase::Type => format!("workflow {what} expression {}", err.message),
+        _ => format!(
+            "failed to evaluate workflow {what} expression: {}",
+            err.message
+        ),
+    })
+}
+
+/// Argo's `populateWorkflowMetadata`: name, generateName, labels, annotations, overwriting.
+fn populate_metadata(
+    wf: &mut Workflow,
+    m: &CompiledMetadata,
+    input: &Input<'_>,
+) -> Result<(), String> {
+    if let Some(e) = &m.name {
+        wf.metadata.name = eval_string(e, "name", input)?;
+    }
+    if let Some(e) = &m.generate_name {
+        wf.metadata.generate_name = eval_string(e, "generateName", input)?;
+    }
+    for (k, e) in &m.labels {
+        let v = eval_string(e, &format!("label {k:?}"), input)?;
+        wf.metadata.labels.insert(k.clone(), v);
+    }
+    for (k, e) in &m.annotations {
+        let v = eval_string(e, &format!("annotation {k:?}"), input)?;
+        wf.metadata.annotations.insert(k.clone(), v);
+    }
+    Ok(())
+}
