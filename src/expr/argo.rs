@@ -404,6 +404,75 @@ mod limit_tests {
     }
 
     #[test]
+    fn shared_values_and_long_strings_are_bounded() {
+        // Each level repeats the one below ten times: 10^n elements to print or compare.
+        let levels = |base: &str, n: usize| {
+            let mut src = format!("let a0 = {base};");
+            for i in 1..=n {
+                let prev = format!("a{}", i - 1);
+                src.push_str(&format!(
+                    " let a{i} = [{}];",
+                    vec![prev.as_str(); 10].join(", ")
+                ));
+            }
+            src
+        };
+        let heavy = levels("1..10", 6);
+        for tail in ["a6", "string(a6)", "a6 == a6"] {
+            let e = run(&format!("{heavy} {tail}")).unwrap_err();
+            assert_eq!(e.phase, Phase::Run, "{tail}");
+            assert!(
+                e.message.starts_with("value exceeds 10000000 elements"),
+                "{tail}: {e:?}"
+            );
+        }
+        // One level less is fine, and comparing a value with itself does not walk it.
+        let ok = levels("1..10", 5);
+        assert_eq!(
+            run(&format!("{ok} a5 == a5")).unwrap().as_bool(),
+            Some(true)
+        );
+        assert_eq!(
+            run(&format!("{ok} len(a5)")).unwrap().as_integer(),
+            Some(10)
+        );
+        // Printing stops at the string limit instead of building hundreds of megabytes.
+        let wide = levels("[repeat(\"x\", 1000)]", 5);
+        let e = run(&format!("{wide} string(a5)")).unwrap_err();
+        assert!(
+            e.message.starts_with("string exceeds 16777216 bytes"),
+            "{e:?}"
+        );
+        let e = run(&format!("{wide} toJSON(a5)")).unwrap_err();
+        assert!(
+            e.message
+                .starts_with("json: encoding exceeds 16777216 bytes"),
+            "{e:?}"
+        );
+        // Doubling a string, or growing one piece at a time, is bounded too.
+        let e =
+            run("let s = repeat(\"x\", 1000000); s+s+s+s+s+s+s+s+s+s+s+s+s+s+s+s+s+s").unwrap_err();
+        assert!(
+            e.message.starts_with("string exceeds 16777216 bytes"),
+            "{e:?}"
+        );
+        let e = run("len(reduce(1..999999, #acc + \"xxxxxxxxxxxxxxxx\", \"\"))").unwrap_err();
+        assert!(
+            e.message.starts_with(crate::expr::limits::STEPS_EXCEEDED),
+            "{e:?}"
+        );
+        // groupBy finds scalar keys by hash, with Go's key equality.
+        let v = run("groupBy(1..200000, # % 3)").unwrap();
+        assert_eq!(v.map_len(), Some(3));
+        let v = run(
+            "let g = groupBy([1, 1.0, -0.0, 0.0, \"1\", nil, nil, [1], [1]], #); \
+             [len(g), len(g[1]), len(g[1.0]), len(g[0.0]), len(g[\"1\"]), len(g[nil])]",
+        )
+        .unwrap();
+        assert_eq!(gofmt::sprint_v(&v), "[6 1 1 2 1 2]");
+    }
+
+    #[test]
     fn repeated_operands_cannot_blow_up() {
         // Go shares the repeated operand of `a ?: b` and of comparison chains between two
         // parents; copying it doubles the tree at each nesting level, so the expanded size is

@@ -5,7 +5,7 @@
 //! [`RunError`] with the Go message and the location of the failing operation. Every loop is
 //! bounded by the [`Budget`] (memory and predicate steps).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use super::argo::Input;
@@ -409,7 +409,7 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
                 out.push(eval(i, f)?);
             }
             at(f.budget.grow(items.len() as u64), *loc)?;
-            shallow(Value::list(out), *loc)
+            shallow(Value::list(out), *loc, &mut f.budget)
         }
         Op::Map(pairs, loc) => {
             let mut evaluated = Vec::with_capacity(pairs.len());
@@ -426,11 +426,12 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
                 };
                 m.insert(key.to_string(), v);
             }
-            shallow(Value::map(m), *loc)
+            shallow(Value::map(m), *loc, &mut f.budget)
         }
         Op::Builtin(func, args, loc) => {
             let vals = eval_all(args, f)?;
-            shallow(at(func(&mut f.budget, vals), *loc)?, *loc)
+            let v = at(func(&mut f.budget, vals), *loc)?;
+            shallow(v, *loc, &mut f.budget)
         }
         Op::Predicate {
             kind,
@@ -449,11 +450,12 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
                 *loc,
                 f,
             )?;
-            shallow(v, *loc)
+            shallow(v, *loc, &mut f.budget)
         }
         Op::EnvCall(func, args, loc) => {
             let vals = eval_all(args, f)?;
-            shallow(env_call(*func, vals, *loc, &mut f.budget)?, *loc)
+            let v = env_call(*func, vals, *loc, &mut f.budget)?;
+            shallow(v, *loc, &mut f.budget)
         }
         Op::JmesConst(x, expr, loc) => {
             let v = operand(x, f)?;
@@ -461,7 +463,8 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
         }
         Op::Sprig(name, args, loc) => {
             let vals = eval_all(args, f)?;
-            shallow(at(super::sprig::call(name, vals), *loc)?, *loc)
+            let v = at(super::sprig::call(name, vals), *loc)?;
+            shallow(v, *loc, &mut f.budget)
         }
         Op::FuncValue(func) => Ok(Value::Func(Arc::new(Func {
             name: func.name().to_string(),
@@ -501,16 +504,49 @@ fn eval_op<'a>(op: &Op, f: &mut Frame<'a, '_>) -> R<'a> {
     }
 }
 
-/// Refuses values nested deeper than [`limits::MAX_VALUE_DEPTH`].
+/// Checks a value an operation built: nested at most [`limits::MAX_VALUE_DEPTH`] levels,
+/// weighing at most [`limits::MAX_VALUE_WEIGHT`], strings at most
+/// [`limits::MAX_STRING_BYTES`] (and charged to the step budget by length).
 #[inline]
-fn shallow<'a>(v: Value<'a>, loc: Loc) -> R<'a> {
-    if v.nesting() > limits::MAX_VALUE_DEPTH {
+fn shallow<'a>(v: Value<'a>, loc: Loc, budget: &mut Budget) -> R<'a> {
+    match &v {
+        Value::String(s) => {
+            string_cost(s.len(), budget, loc)?;
+        }
+        Value::List(_) | Value::Map(_) | Value::AnyMap(_) => {
+            if v.nesting() > limits::MAX_VALUE_DEPTH {
+                return fail(
+                    format!("value nests deeper than {} levels", limits::MAX_VALUE_DEPTH),
+                    loc,
+                );
+            }
+            if v.weight() > limits::MAX_VALUE_WEIGHT {
+                return fail(
+                    format!(
+                        "value exceeds {} elements (counting shared parts once per use)",
+                        limits::MAX_VALUE_WEIGHT
+                    ),
+                    loc,
+                );
+            }
+        }
+        _ => {}
+    }
+    Ok(v)
+}
+
+/// Charges a built string of `len` bytes to the step budget and refuses it past
+/// [`limits::MAX_STRING_BYTES`].
+#[inline]
+fn string_cost(len: usize, budget: &mut Budget, loc: Loc) -> Result<(), E> {
+    if len as u64 > limits::MAX_STRING_BYTES {
         return fail(
-            format!("value nests deeper than {} levels", limits::MAX_VALUE_DEPTH),
+            format!("string exceeds {} bytes", limits::MAX_STRING_BYTES),
             loc,
         );
     }
-    Ok(v)
+    budget.steps += len as u64 / limits::STRING_BYTES_PER_STEP;
+    Ok(())
 }
 
 #[inline]
@@ -540,6 +576,11 @@ fn eval_all<'a>(args: &[Op], f: &mut Frame<'a, '_>) -> Result<Vec<Value<'a>>, E>
 }
 
 fn binary<'a>(op: BinOp, a: &Value<'a>, b: &Value<'a>, loc: Loc, budget: &mut Budget) -> R<'a> {
+    if op == BinOp::Add
+        && let (Some(x), Some(y)) = (a.as_str(), b.as_str())
+    {
+        string_cost(x.len() + y.len(), budget, loc)?;
+    }
     let r: Result<Value<'a>, String> = match op {
         BinOp::Eq => Ok(Value::Bool(equal(a, b))),
         BinOp::Ne => Ok(Value::Bool(!equal(a, b))),
@@ -651,6 +692,23 @@ fn reflect_kind(v: &Value<'_>) -> &'static str {
         Value::Func(_) => "func",
         _ => "map",
     }
+}
+
+/// A hashable identity for a scalar `groupBy` key, equal for two keys exactly when
+/// [`deep_equal`] holds; `None` for NaN (equal to nothing) and for other values.
+fn group_key(v: &Value<'_>) -> Option<String> {
+    Some(match v {
+        Value::Nil => "n".to_string(),
+        Value::Bool(b) => format!("b{b}"),
+        Value::Int(i) => format!("i{i}"),
+        Value::Int64(i) => format!("I{i}"),
+        Value::Duration(d) => format!("d{d}"),
+        Value::Uint8(b) => format!("u{b}"),
+        // `-0 == 0` in Go.
+        Value::Float(f) if !f.is_nan() => format!("f{}", (f + 0.0).to_bits()),
+        Value::Str(_) | Value::String(_) => format!("s{}", v.as_str().unwrap_or_default()),
+        _ => return None,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -830,10 +888,32 @@ fn predicate<'a>(
         }
         PredKind::GroupBy => {
             let mut groups: Vec<(Value<'a>, Vec<Value<'a>>)> = Vec::new();
+            // Scalar keys are found by hash; only other keys are compared one by one.
+            let mut hashed: HashMap<String, usize> = HashMap::new();
+            let mut unhashed: Vec<usize> = Vec::new();
             for i in 0..len {
                 let k = run!(i);
-                match groups.iter_mut().find(|(g, _)| deep_equal(g, &k)) {
-                    Some((_, items)) => items.push(element(i)),
+                let found = match group_key(&k) {
+                    Some(h) => match hashed.get(&h) {
+                        Some(&g) => Some(g),
+                        None => {
+                            hashed.insert(h, groups.len());
+                            None
+                        }
+                    },
+                    None => {
+                        let g = unhashed
+                            .iter()
+                            .copied()
+                            .find(|&g| deep_equal(&groups[g].0, &k));
+                        if g.is_none() {
+                            unhashed.push(groups.len());
+                        }
+                        g
+                    }
+                };
+                match found {
+                    Some(g) => groups[g].1.push(element(i)),
                     None => groups.push((k, vec![element(i)])),
                 }
             }

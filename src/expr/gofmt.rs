@@ -213,7 +213,22 @@ pub enum Verb {
     S,
 }
 
-/// Go's `fmt.Sprintf("%v", v)`.
+/// True once `out` is longer than any string an expression may build: printing and encoding
+/// stop there (the evaluator then refuses the string), so no value takes longer to print
+/// than that much output.
+#[inline]
+fn too_long(out: &str) -> bool {
+    out.len() as u64 > limits::MAX_STRING_BYTES
+}
+
+fn json_too_long() -> JsonError {
+    JsonError(format!(
+        "json: encoding exceeds {} bytes",
+        limits::MAX_STRING_BYTES
+    ))
+}
+
+/// Go's `fmt.Sprintf("%v", v)` (stops early past [`limits::MAX_STRING_BYTES`]).
 pub fn sprint_v(v: &Value<'_>) -> String {
     let mut s = String::new();
     write_fmt(&mut s, v, Verb::V, true);
@@ -287,6 +302,9 @@ pub fn write_fmt(out: &mut String, v: &Value<'_>, verb: Verb, top: bool) {
             out.push('[');
             let n = v.array_len().unwrap_or(0);
             for i in 0..n {
+                if too_long(out) {
+                    return;
+                }
                 if i > 0 {
                     out.push(' ');
                 }
@@ -301,6 +319,9 @@ pub fn write_fmt(out: &mut String, v: &Value<'_>, verb: Verb, top: bool) {
             let mut entries = v.map_entries().unwrap_or_default();
             entries.sort_by(|a, b| fmt_key_cmp(&a.0, &b.0));
             for (i, (k, x)) in entries.iter().enumerate() {
+                if too_long(out) {
+                    return;
+                }
                 if i > 0 {
                     out.push(' ');
                 }
@@ -437,6 +458,9 @@ pub fn write_json(
             out.push('[');
             if n > 0 {
                 for i in 0..n {
+                    if too_long(out) {
+                        return Err(json_too_long());
+                    }
                     if i > 0 {
                         out.push(',');
                     }
@@ -454,6 +478,9 @@ pub fn write_json(
             out.push('{');
             if !entries.is_empty() {
                 for (i, (k, x)) in entries.iter().enumerate() {
+                    if too_long(out) {
+                        return Err(json_too_long());
+                    }
                     if i > 0 {
                         out.push(',');
                     }

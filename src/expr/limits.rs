@@ -5,7 +5,8 @@
 //!   the recursion of the checker, the compiler and the evaluator too).
 //! - [`MEMORY_BUDGET`]: Go's memory budget (1 000 000 elements) for ranges and for list-building
 //!   built-ins; `1..2000000` fails with `memory budget exceeded`.
-//! - [`MAX_STRING_BYTES`]: the largest string `repeat` may build.
+//! - [`MAX_STRING_BYTES`]: the largest string an expression builds or prints.
+//! - [`MAX_VALUE_WEIGHT`]: the largest value counting shared parts once per reference.
 //! - [`MAX_EVAL_STEPS`]: operations evaluated per evaluation, checked at every predicate
 //!   iteration (the only way an expression of bounded size can keep running).
 //! - [`MAX_VALUE_DEPTH`]: nesting of values built (`reduce(1..5000, [#acc], 0)` fails with
@@ -14,8 +15,18 @@
 /// Go expr's `conf.DefaultMemoryBudget`.
 pub const MEMORY_BUDGET: u64 = 1_000_000;
 
-/// Largest string `repeat` builds (bytes).
+/// Largest string an expression builds (bytes): `repeat`, `+`, `string()`, `toJSON()`,
+/// sprig functions; printing and JSON encoding stop there too.
 pub const MAX_STRING_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Heaviest value an expression builds (see [`Value::weight`](super::value::Value::weight)):
+/// sharing (`let a = …; [a, a, …]`, nested) cannot make a value exponentially large to print
+/// or compare.
+pub const MAX_VALUE_WEIGHT: u64 = 10_000_000;
+
+/// Bytes of string built per evaluation step charged against [`MAX_EVAL_STEPS`] (so growing a
+/// string one piece at a time in a loop is bounded too).
+pub const STRING_BYTES_PER_STEP: u64 = 32;
 
 /// Operations evaluated per evaluation (a few hundred milliseconds at most).
 pub const MAX_EVAL_STEPS: u64 = 25_000_000;

@@ -80,8 +80,36 @@ pub struct List<'a> {
     pub kind: ListKind,
     /// The elements, in order.
     pub items: Vec<Value<'a>>,
-    /// Its [nesting](Value::nesting), computed when it is built.
+    /// Its nesting, size and reflexivity, computed when it is built.
+    shape: Shape,
+}
+
+/// Facts about a computed container, computed once when it is built so that limits and
+/// shortcuts cost nothing later.
+#[derive(Clone, Copy, Debug)]
+struct Shape {
+    /// [`Value::nesting`].
     depth: u32,
+    /// [`Value::weight`].
+    weight: u64,
+    /// [`Value::reflexive`].
+    reflexive: bool,
+}
+
+impl Shape {
+    fn of<'v, 'a: 'v>(items: impl Iterator<Item = &'v Value<'a>>) -> Shape {
+        let mut shape = Shape {
+            depth: 1,
+            weight: 1,
+            reflexive: true,
+        };
+        for v in items {
+            shape.depth = shape.depth.max(v.nesting().saturating_add(1));
+            shape.weight = shape.weight.saturating_add(v.weight());
+            shape.reflexive &= v.reflexive();
+        }
+        shape
+    }
 }
 
 /// The Go type of a computed list.
@@ -106,8 +134,8 @@ pub struct Map<'a> {
     pub kind: MapKind,
     /// The entries.
     pub entries: BTreeMap<String, Value<'a>>,
-    /// Its [nesting](Value::nesting), computed when it is built.
-    depth: u32,
+    /// Its nesting, size and reflexivity, computed when it is built.
+    shape: Shape,
 }
 
 /// The Go type of a computed map.
@@ -175,8 +203,8 @@ impl<'a> Value<'a> {
 
     /// A list with an explicit Go type.
     pub fn typed_list(kind: ListKind, items: Vec<Value<'a>>) -> Value<'a> {
-        let depth = 1 + items.iter().map(Value::nesting).max().unwrap_or(0);
-        Value::List(Arc::new(List { kind, items, depth }))
+        let shape = Shape::of(items.iter());
+        Value::List(Arc::new(List { kind, items, shape }))
     }
 
     /// A `[]string` list.
@@ -198,11 +226,11 @@ impl<'a> Value<'a> {
 
     /// A map with an explicit Go type.
     pub fn typed_map(kind: MapKind, entries: BTreeMap<String, Value<'a>>) -> Value<'a> {
-        let depth = 1 + entries.values().map(Value::nesting).max().unwrap_or(0);
+        let shape = Shape::of(entries.values());
         Value::Map(Arc::new(Map {
             kind,
             entries,
-            depth,
+            shape,
         }))
     }
 
@@ -214,8 +242,8 @@ impl<'a> Value<'a> {
     /// over values (printing, encoding, comparing, dropping).
     pub fn nesting(&self) -> u32 {
         match self {
-            Value::List(l) => l.depth,
-            Value::Map(m) => m.depth,
+            Value::List(l) => l.shape.depth,
+            Value::Map(m) => m.shape.depth,
             Value::AnyMap(m) => {
                 1 + m
                     .iter()
@@ -225,6 +253,57 @@ impl<'a> Value<'a> {
             }
             Value::JsonArray(_) | Value::JsonMap(_) => 1,
             _ => 0,
+        }
+    }
+
+    /// How many values a walk over this value visits, counting a shared part once per
+    /// reference (`let a = 1..1000; [a, a, a]` weighs 3 004): 1 for a scalar or borrowed
+    /// JSON (whose size is bounded by the request), the sum of the parts plus one for a
+    /// computed container. The evaluator refuses values heavier than
+    /// [`MAX_VALUE_WEIGHT`](super::limits::MAX_VALUE_WEIGHT), so repeated sharing cannot make
+    /// printing or comparing a value exponential.
+    pub fn weight(&self) -> u64 {
+        match self {
+            Value::List(l) => l.shape.weight,
+            Value::Map(m) => m.shape.weight,
+            Value::AnyMap(m) => m.iter().fold(1u64, |w, (k, v)| {
+                w.saturating_add(k.weight()).saturating_add(v.weight())
+            }),
+            _ => 1,
+        }
+    }
+
+    /// True when the value equals itself: false if it holds a NaN or a function anywhere.
+    /// Borrowed JSON always does (JSON has no NaN), so identical references compare equal
+    /// without a walk.
+    pub fn reflexive(&self) -> bool {
+        match self {
+            Value::Float(f) => !f.is_nan(),
+            Value::Func(_) => false,
+            Value::List(l) => l.shape.reflexive,
+            Value::Map(m) => m.shape.reflexive,
+            Value::AnyMap(m) => m.iter().all(|(k, v)| k.reflexive() && v.reflexive()),
+            _ => true,
+        }
+    }
+
+    /// True when `self` and `other` are the same container (one allocation or one JSON node)
+    /// and equal to themselves, so they are equal under [`equal`] and [`deep_equal`].
+    fn same_reflexive(&self, other: &Value<'_>) -> bool {
+        match (self, other) {
+            (Value::JsonArray(x), Value::JsonArray(y)) => {
+                std::ptr::eq(x.as_ptr(), y.as_ptr()) && x.len() == y.len()
+            }
+            (Value::JsonMap(x), Value::JsonMap(y)) => std::ptr::eq(*x, *y),
+            (Value::List(x), Value::List(y)) => {
+                std::ptr::eq(Arc::as_ptr(x) as *const u8, Arc::as_ptr(y) as *const u8)
+                    && x.shape.reflexive
+            }
+            (Value::Map(x), Value::Map(y)) => {
+                std::ptr::eq(Arc::as_ptr(x) as *const u8, Arc::as_ptr(y) as *const u8)
+                    && x.shape.reflexive
+            }
+            _ => false,
         }
     }
 
@@ -522,6 +601,7 @@ pub fn equal(a: &Value<'_>, b: &Value<'_>) -> bool {
             (Value::Float(_), _) | (_, Value::Float(_)) => a.as_number() == b.as_number(),
             _ => a.as_integer() == b.as_integer(),
         },
+        _ if a.same_reflexive(b) => true,
         (Value::JsonArray(x), Value::JsonArray(y)) => {
             x.len() == y.len()
                 && x.iter()
@@ -583,6 +663,7 @@ pub fn deep_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
         (Value::Float(x), Value::Float(y)) => x == y,
         (Value::Func(_), Value::Func(_)) => false,
         _ if a.is_integer() => a.as_integer() == b.as_integer(),
+        _ if a.same_reflexive(b) => true,
         _ => {
             if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
                 return x == y;
@@ -592,6 +673,18 @@ pub fn deep_equal(a: &Value<'_>, b: &Value<'_>) -> bool {
                     && (0..la).all(|i| match (a.array_get(i), b.array_get(i)) {
                         (Some(x), Some(y)) => limits::deeper(|| deep_equal(&x, &y)),
                         _ => false,
+                    });
+            }
+            if let (Value::JsonMap(_) | Value::Map(_), Value::JsonMap(_) | Value::Map(_)) = (a, b) {
+                // String keys: look each one up (linear in the map's size).
+                let Some(ea) = a.map_entries() else {
+                    return false;
+                };
+                return ea.len() == b.map_len().unwrap_or(0)
+                    && ea.iter().all(|(k, va)| {
+                        k.as_str()
+                            .and_then(|k| b.map_get(k))
+                            .is_some_and(|vb| limits::deeper(|| deep_equal(va, &vb)))
                     });
             }
             if let (Some(ea), Some(eb)) = (a.map_entries(), b.map_entries()) {
