@@ -13,6 +13,8 @@
 //! | `GET /metrics` | Prometheus metrics |
 //!
 //! Other methods or shapes under `/api/v1/events/` answer 501, like Argo; any other path 404.
+//! A POST under `/api/v1/events/<ns>/` without an `Authorization` header first goes through the
+//! provider webhook interceptor ([`webhook`]), as in Argo.
 //! Every API route authenticates the caller ([`authenticate`]) and checks RBAC ([`authorize`]).
 
 pub mod error;
