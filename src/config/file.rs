@@ -15,11 +15,13 @@ use serde_yaml::Value;
 use super::{AuthMode, Backend, ConfigError, ServeArgs};
 
 /// Every key a settings file may hold.
-pub const KEYS: [&str; 16] = [
+pub const KEYS: [&str; 18] = [
     "listen",
     "backend",
     "data-dir",
     "manifests",
+    "namespace",
+    "kubeconfig",
     "auth-mode",
     "event-async-dispatch",
     "event-operation-queue-size",
@@ -136,6 +138,16 @@ pub fn apply(args: &mut ServeArgs, matches: &ArgMatches, file: &Path) -> Result<
                     other => vec![PathBuf::from(string(file, key, other)?)],
                 };
             }
+            "namespace" => {
+                args.namespace = match v {
+                    Value::Sequence(items) => items
+                        .iter()
+                        .map(|i| string(file, key, i))
+                        .collect::<Result<_, _>>()?,
+                    other => vec![string(file, key, other)?],
+                };
+            }
+            "kubeconfig" => args.kubeconfig = Some(PathBuf::from(string(file, key, v)?)),
             "auth-mode" => args.auth_mode = choice::<AuthMode>(file, key, v)?,
             "event-async-dispatch" => args.event_async_dispatch = boolean(file, key, v)?,
             "event-operation-queue-size" => args.event_operation_queue_size = number(file, key, v)?,

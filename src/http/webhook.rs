@@ -38,6 +38,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::AppState;
 use super::error::ApiError;
 use super::events::read_body;
+use crate::auth::kube::service_account_caller;
 use crate::auth::webhook::{HeaderLookup, WEBHOOK_FAILURE_BODY, verify_explained};
 use crate::binding::Caller;
 use crate::config::AuthMode;
@@ -147,10 +148,14 @@ pub async fn intercept(
     };
     let lookup = HeaderMapLookup(req.headers());
     match verify_explained(&hooks.clients, &lookup, &body, SystemTime::now()) {
-        Ok(client) => match state
-            .catalog
-            .webhook_caller(&namespace, &client.service_account)
-        {
+        // With the Kubernetes backend the ServiceAccount's identity is used directly (its
+        // RBAC is then checked with SubjectAccessReviews); no token Secret is read.
+        Ok(client) => match match state.kube_auth {
+            Some(_) => Ok(service_account_caller(&namespace, &client.service_account)),
+            None => state
+                .catalog
+                .webhook_caller(&namespace, &client.service_account),
+        } {
             Ok(caller) => {
                 tracing::debug!(
                     namespace = %namespace,

@@ -186,6 +186,7 @@ async fn an_event_costs_no_read() {
             payload: json!({"go": true, "n": i}),
             caller: Caller::Server,
             delivery_id: None,
+            grants: None,
         };
         let bindings = catalog.bindings(&ns).expect("bindings");
         for planned in dispatch::plan(&event, &bindings, &catalog.dispatch_context()) {

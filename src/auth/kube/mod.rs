@@ -14,6 +14,7 @@
 //! denial, and is not cached.
 
 pub mod cache;
+pub mod grants;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -31,6 +32,7 @@ use super::rbac::ResourceAttributes;
 use super::token::Identity;
 use crate::binding::Caller;
 use cache::{Lookup, TtlCache};
+pub use grants::{Grants, resolve};
 
 /// Longest bearer token sent to a TokenReview, in bytes.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
@@ -96,6 +98,16 @@ pub fn identity_from_user(user: &UserInfo) -> Identity {
         groups: user.groups.clone().unwrap_or_default(),
         email: None,
         preferred_username: None,
+    }
+}
+
+/// The caller a verified webhook client runs as with the Kubernetes backend: service
+/// account `namespace/name` itself, with its creator labels.
+pub fn service_account_caller(namespace: &str, name: &str) -> Caller {
+    let identity = Identity::service_account(namespace, name);
+    Caller::Client {
+        creator_labels: creator_labels(&identity),
+        identity,
     }
 }
 
