@@ -916,3 +916,36 @@ async fn broken_client_is_logged_and_skipped() {
     .await;
     assert_eq!(r.0, 401);
 }
+
+/// A verified client whose ServiceAccount, or its token Secret, does not exist: Argo's 403
+/// (spec §9 step 4), and nothing is created.
+#[tokio::test]
+async fn verified_client_without_token_is_403() {
+    let app = spawn_app(Options::default().sync().no_examples()).await;
+    let clients = "apiVersion: v1\nkind: Secret\nmetadata: {name: argo-workflows-webhook-clients, namespace: wh}\nstringData:\n  ghost: \"type: gitlab\\nsecret: ghost-token\"\n  tokenless: \"type: gitlab\\nsecret: tokenless-token\"\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: tokenless, namespace: wh}\n";
+    let manifests = [
+        clients.to_string(),
+        service_account("wh", "reader", "reader-token"),
+        template("wh", "t"),
+        binding("wh", "b", "true", "t", false, r#""x""#),
+    ]
+    .join("---\n");
+    app.write_manifest("wh.yaml", &manifests);
+    app.wait_for_log("bindings=1").await;
+    for token in ["ghost-token", "tokenless-token"] {
+        let r = post(
+            &app,
+            "/api/v1/events/wh/",
+            b"{}".to_vec(),
+            &[h("X-Gitlab-Token", token)],
+        )
+        .await;
+        assert_eq!(r, (403, FAILURE_BODY.to_string()), "{token}");
+    }
+    assert!(app.workflows_as("wh", "reader-token").await.is_empty());
+    let log = app.log();
+    assert!(
+        !log.contains("ghost-token") && !log.contains("tokenless-token"),
+        "{log}"
+    );
+}
