@@ -19,8 +19,10 @@
 //!    2 MiB rule; bearer requests keep their 413).
 //! 4. The clients are tried in ServiceAccount name order ([`verify_explained`]). On the
 //!    first match the ServiceAccount is resolved to the identity of its token Secret
-//!    ([`Catalog::webhook_caller`]); if that fails, the same **403**. The request then runs
-//!    as that ServiceAccount, with its RBAC and creator labels, in either auth mode.
+//!    ([`Catalog::webhook_caller`]); if that fails, the same **403**. (With the Kubernetes
+//!    backend the ServiceAccount's identity is used directly, and its RBAC is checked with
+//!    SubjectAccessReviews.) The request then runs as that ServiceAccount, with its RBAC
+//!    and creator labels, in either auth mode.
 //! 5. No match: the request goes on unauthenticated (401 in client mode, the server in
 //!    server mode). Each client's reason is logged at debug level.
 //!
