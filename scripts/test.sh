@@ -2,4 +2,6 @@
 # The project's whole test suite: installs what the tests need, then runs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/kube-local/install.sh
 cargo test --locked --all-targets
+bash scripts/kube-local/smoke.sh
