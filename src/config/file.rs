@@ -207,6 +207,33 @@ mod tests {
     }
 
     #[test]
+    fn kubernetes_settings() {
+        let s = parse(
+            &["--namespace=c"],
+            "backend: kubernetes\nnamespace: [a, b]\nkubeconfig: /k\n",
+        )
+        .unwrap();
+        assert_eq!(s.backend, Backend::Kubernetes);
+        assert_eq!(s.namespaces, vec!["c".to_string()], "the flag wins");
+        assert_eq!(s.kubeconfig, Some(PathBuf::from("/k")));
+        assert!(s.manifests.is_empty());
+        let e = parse(&[], "backend: kubernetes\nmanifests: a\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "--manifests is for the embedded backend; it cannot be used with --backend kubernetes"
+        );
+        let e = parse(&[], "manifests: a\nnamespace: x\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("--namespace is for the kubernetes backend"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn bad_entries_name_the_key() {
         let e = parse(&[], "manifests: a\nlisten-port: 1\n")
             .unwrap_err()

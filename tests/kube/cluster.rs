@@ -82,6 +82,8 @@ fn read_env(file: &Path) -> std::collections::HashMap<String, String> {
 }
 
 /// Runs `down.sh DIR` once this process has exited.
+// The watchdog outlives this process by design, so it is never waited for.
+#[allow(clippy::zombie_processes)]
 fn spawn_watchdog(dir: &Path) {
     use std::os::unix::process::CommandExt;
     let down = repo().join("scripts/kube-local/down.sh");

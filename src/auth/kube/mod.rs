@@ -12,6 +12,16 @@
 //! used to call the API. Tokens over [`MAX_TOKEN_BYTES`] are refused without a review. A
 //! review that fails (API server down, the server's own RBAC missing) is an error, not a
 //! denial, and is not cached.
+//!
+//! - [`cache`]: the bounded TTL cache with one computation per key.
+//! - [`grants`]: the permission answers an event needs, resolved by the events handler
+//!   before matching so the Matchers stay pure ([`Grants`] travels on the event).
+//!
+//! Why answers travel on the event: the Matchers are synchronous actors that must not wait on
+//! I/O, and a SubjectAccessReview is I/O. The embedded backend keeps its synchronous RBAC in
+//! the catalog; the Kubernetes backend asks every question dispatch may ask (per binding of
+//! the namespace: `get` its template; `create workflows`) in the handler, through the cache,
+//! and dispatch reads the answers.
 
 pub mod cache;
 pub mod grants;
