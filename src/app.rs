@@ -1,6 +1,7 @@
 //! Assembling and running `flowgate serve`.
 //!
-//! Takes [`Settings`]; opens the store, loads the manifests, starts the Submitter on its own
+//! Takes [`Settings`]; opens the backend (embedded: the database and the manifest poller;
+//! kubernetes: the client, the watch caches and the reviews), starts the Submitter on its own
 //! arbiter and the HTTP server whose app factory starts one Dispatcher and
 //! `--event-worker-count` Matchers per worker thread. [`Application::run_until_stopped`] serves
 //! until SIGTERM or SIGINT, then drains: new events get 503, every admitted event is
@@ -13,11 +14,13 @@ use actix::{Addr, Arbiter};
 use actix_web::{App, HttpServer, web};
 
 use crate::actors::{Admission, Dispatcher, Matcher, Submitter, SubmitterConfig};
+use crate::auth::kube::KubeAuth;
 use crate::catalog::Catalog;
-use crate::config::Settings;
+use crate::config::{Backend, Settings};
 use crate::http::{self, AppState};
 use crate::metrics::Metrics;
 use crate::store::embedded::EmbeddedStore;
+use crate::store::kubernetes::{self, KubeCache, KubeError, WatchSettings};
 use crate::store::watch::{self, ManifestWatch};
 use crate::store::{Store, StoreError};
 
@@ -36,6 +39,9 @@ pub enum AppError {
     /// The store cannot be opened.
     #[error("cannot open the store: {0}")]
     Store(#[from] StoreError),
+    /// The Kubernetes backend cannot start.
+    #[error("cannot start the Kubernetes backend: {0}")]
+    Kubernetes(#[from] KubeError),
     /// The HTTP server failed.
     #[error("HTTP server error: {0}")]
     Server(#[source] std::io::Error),
@@ -46,21 +52,62 @@ pub struct Application {
     addr: SocketAddr,
     server: actix_web::dev::Server,
     admission: Arc<Admission>,
-    watch: ManifestWatch,
+    watch: Source,
     submit_arbiter: Arbiter,
     shutdown_timeout: std::time::Duration,
 }
 
+/// What keeps the catalog up to date.
+enum Source {
+    /// The embedded backend's manifest poller.
+    Manifests(ManifestWatch),
+    /// The Kubernetes backend's reflectors (stopped when dropped).
+    Kubernetes(KubeCache),
+}
+
+impl Source {
+    fn stop(self) {
+        match self {
+            Source::Manifests(w) => w.stop(),
+            Source::Kubernetes(cache) => drop(cache),
+        }
+    }
+}
+
 impl Application {
-    /// Opens everything and binds the listener. Must run inside an actix `System`.
-    pub fn build(settings: Settings) -> Result<Application, AppError> {
-        let store: Arc<dyn Store> = Arc::new(EmbeddedStore::open(&settings.data_dir)?);
+    /// Opens everything and binds the listener. Must run inside an actix `System` (the
+    /// Kubernetes client lives on its thread).
+    pub async fn build(settings: Settings) -> Result<Application, AppError> {
         let catalog = Arc::new(Catalog::new(settings.instance_id.clone()));
-        let watch = watch::start(
-            settings.manifests.clone(),
-            catalog.clone(),
-            settings.manifest_poll,
-        );
+        let (store, watch, kube_auth): (Arc<dyn Store>, Source, Option<Arc<KubeAuth>>) =
+            match settings.backend {
+                Backend::Embedded => (
+                    Arc::new(EmbeddedStore::open(&settings.data_dir)?),
+                    Source::Manifests(watch::start(
+                        settings.manifests.clone(),
+                        catalog.clone(),
+                        settings.manifest_poll,
+                    )),
+                    None,
+                ),
+                Backend::Kubernetes => {
+                    let backend = kubernetes::open(
+                        settings.kubeconfig.as_deref(),
+                        catalog.clone(),
+                        WatchSettings {
+                            namespaces: settings.namespaces.clone(),
+                            instance_id: settings.instance_id.clone(),
+                            ..WatchSettings::default()
+                        },
+                    )
+                    .await?;
+                    (
+                        backend.store,
+                        Source::Kubernetes(backend.cache),
+                        Some(backend.auth),
+                    )
+                }
+            };
         let admission = Admission::new(settings.queue_size);
         let metrics = Arc::new(Metrics::default());
 
@@ -87,6 +134,7 @@ impl Application {
             body_timeout: settings.body_timeout,
             metrics: metrics.clone(),
             version: format!("v{}", env!("CARGO_PKG_VERSION")),
+            kube_auth,
         });
 
         let listener = TcpListener::bind(settings.listen).map_err(|source| AppError::Bind {

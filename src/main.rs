@@ -39,7 +39,7 @@ fn serve(args: ServeArgs, matches: Option<&clap::ArgMatches>) -> anyhow::Result<
     init_logging();
     let system = actix_rt::System::new();
     system.block_on(async move {
-        let app = Application::build(settings).context("cannot start")?;
+        let app = Application::build(settings).await.context("cannot start")?;
         // The first stdout line tells scripts (and tests) where the server listens.
         let mut out = std::io::stdout().lock();
         writeln!(out, "flowgate listening on http://{}", app.addr())?;

@@ -180,5 +180,6 @@ pub fn push_event(catalog: &Catalog, id: usize) -> Event {
         payload: serde_json::from_str(PUSH_BODY).expect("push.json is JSON"),
         caller: caller(catalog),
         delivery_id: None,
+        grants: None,
     }
 }

@@ -14,7 +14,8 @@ wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-GitHub-Event"] = "push"
-wrk.headers["X-GitHub-Delivery"] = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
+-- No X-GitHub-Delivery: one static request would repeat one delivery id, which a server may
+-- treat as redeliveries of a single event.
 wrk.headers["X-GitHub-Hook-ID"] = "292430182"
 wrk.headers["User-Agent"] = "GitHub-Hookshot/044aadd"
 local token = os.getenv("TOKEN")

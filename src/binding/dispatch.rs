@@ -87,17 +87,21 @@ fn user_of(caller: &Caller) -> &str {
 
 fn check(
     ctx: &dyn Context,
-    caller: &Caller,
+    event: &Event,
     verb: &str,
     resource: &str,
     namespace: Option<&str>,
     name: Option<&str>,
 ) -> Result<(), String> {
-    if ctx.allowed(caller, verb, resource, namespace, name) {
+    let allowed = match &event.grants {
+        Some(grants) => grants.allowed(verb, resource, namespace, name),
+        None => ctx.allowed(&event.caller, verb, resource, namespace, name),
+    };
+    if allowed {
         Ok(())
     } else {
         Err(forbidden_message(
-            user_of(caller),
+            user_of(&event.caller),
             verb,
             resource,
             namespace,
@@ -148,7 +152,7 @@ fn dispatch_one(
     } else {
         ("workflowtemplates", Some(b.namespace.as_str()))
     };
-    check(ctx, &event.caller, "get", resource, scope, Some(&tref.name))
+    check(ctx, event, "get", resource, scope, Some(&tref.name))
         .map_err(|e| format!("failed to get workflow template: {e}"))?;
     let tmpl = ctx.template(&b.namespace, tref).ok_or_else(|| {
         format!(
@@ -226,15 +230,8 @@ fn dispatch_one(
             .parameters
             .push(Parameter::new(p.name.clone(), value));
     }
-    check(
-        ctx,
-        &event.caller,
-        "create",
-        "workflows",
-        Some(&b.namespace),
-        None,
-    )
-    .map_err(|e| format!("failed to create workflow: {e}"))?;
+    check(ctx, event, "create", "workflows", Some(&b.namespace), None)
+        .map_err(|e| format!("failed to create workflow: {e}"))?;
     Ok(Some(wf))
 }
 

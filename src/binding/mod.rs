@@ -70,6 +70,9 @@ pub struct Event {
     /// `X-Request-UUID` or `webhook-id`), for deduplicating redeliveries; written to each
     /// created workflow as [`DELIVERY_ID_ANNOTATION`].
     pub delivery_id: Option<String>,
+    /// Permission answers resolved before matching (Kubernetes backend, client mode: see
+    /// [`crate::auth::kube::grants`]); `None`: the catalog's RBAC answers.
+    pub grants: Option<std::sync::Arc<crate::auth::kube::Grants>>,
 }
 
 /// The identity an event is processed as.

@@ -80,6 +80,7 @@ fn event() -> Event {
         metadata: json!({}),
         payload: json!({"foo": {"bar": "baz"}}),
         delivery_id: None,
+        grants: None,
         caller: Caller::Client {
             identity,
             creator_labels: vec![

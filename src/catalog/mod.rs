@@ -5,7 +5,7 @@
 //! compiles every binding once and swaps the new state in. Readers get immutable snapshots:
 //! compiled bindings per namespace in a `DashMap<namespace, Arc<[CompiledBinding]>>` (one insert
 //! per namespace on change), templates and auth behind `ArcSwap`, and the parsed webhook clients
-//! per namespace ([`webhooks`]). Nothing here does I/O.
+//! per namespace ([`Webhooks`]). Nothing here does I/O.
 
 mod access;
 #[cfg(test)]

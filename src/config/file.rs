@@ -15,11 +15,13 @@ use serde_yaml::Value;
 use super::{AuthMode, Backend, ConfigError, ServeArgs};
 
 /// Every key a settings file may hold.
-pub const KEYS: [&str; 16] = [
+pub const KEYS: [&str; 18] = [
     "listen",
     "backend",
     "data-dir",
     "manifests",
+    "namespace",
+    "kubeconfig",
     "auth-mode",
     "event-async-dispatch",
     "event-operation-queue-size",
@@ -136,6 +138,16 @@ pub fn apply(args: &mut ServeArgs, matches: &ArgMatches, file: &Path) -> Result<
                     other => vec![PathBuf::from(string(file, key, other)?)],
                 };
             }
+            "namespace" => {
+                args.namespace = match v {
+                    Value::Sequence(items) => items
+                        .iter()
+                        .map(|i| string(file, key, i))
+                        .collect::<Result<_, _>>()?,
+                    other => vec![string(file, key, other)?],
+                };
+            }
+            "kubeconfig" => args.kubeconfig = Some(PathBuf::from(string(file, key, v)?)),
             "auth-mode" => args.auth_mode = choice::<AuthMode>(file, key, v)?,
             "event-async-dispatch" => args.event_async_dispatch = boolean(file, key, v)?,
             "event-operation-queue-size" => args.event_operation_queue_size = number(file, key, v)?,
@@ -192,6 +204,33 @@ mod tests {
         assert!(!s.async_dispatch);
         assert_eq!(s.auth_mode, AuthMode::Server);
         assert_eq!(s.listen.to_string(), "127.0.0.1:2746");
+    }
+
+    #[test]
+    fn kubernetes_settings() {
+        let s = parse(
+            &["--namespace=c"],
+            "backend: kubernetes\nnamespace: [a, b]\nkubeconfig: /k\n",
+        )
+        .unwrap();
+        assert_eq!(s.backend, Backend::Kubernetes);
+        assert_eq!(s.namespaces, vec!["c".to_string()], "the flag wins");
+        assert_eq!(s.kubeconfig, Some(PathBuf::from("/k")));
+        assert!(s.manifests.is_empty());
+        let e = parse(&[], "backend: kubernetes\nmanifests: a\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "--manifests is for the embedded backend; it cannot be used with --backend kubernetes"
+        );
+        let e = parse(&[], "manifests: a\nnamespace: x\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("--namespace is for the kubernetes backend"),
+            "{e}"
+        );
     }
 
     #[test]

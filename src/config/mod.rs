@@ -41,9 +41,16 @@ pub enum ConfigError {
         /// What is wrong.
         reason: String,
     },
-    /// The Kubernetes backend is not part of this build.
-    #[error("--backend kubernetes is not available yet; use --backend embedded")]
-    KubernetesUnavailable,
+    /// A flag that belongs to the other backend.
+    #[error("{flag} is for the {backend} backend; it cannot be used with --backend {other}")]
+    WrongBackend {
+        /// The flag.
+        flag: &'static str,
+        /// The backend it is for.
+        backend: &'static str,
+        /// The backend chosen.
+        other: &'static str,
+    },
 }
 
 /// Where objects live.
@@ -51,7 +58,7 @@ pub enum ConfigError {
 pub enum Backend {
     /// Manifests from folders, workflows in an embedded database.
     Embedded,
-    /// A Kubernetes API server (not available yet).
+    /// A Kubernetes API server: watch caches, Workflows created through the API.
     Kubernetes,
 }
 
@@ -82,6 +89,12 @@ pub struct ServeArgs {
     /// Folder of manifests (*.yaml, *.yml, *.json; multi-document). Repeatable; reloaded on change.
     #[arg(long = "manifests", env = "FLOWGATE_MANIFESTS", value_delimiter = ',')]
     pub manifests: Vec<PathBuf>,
+    /// Kubernetes backend: a namespace to serve (repeatable; default: every namespace).
+    #[arg(long = "namespace", env = "FLOWGATE_NAMESPACE", value_delimiter = ',')]
+    pub namespace: Vec<String>,
+    /// Kubernetes backend: the kubeconfig to use (default: KUBECONFIG, ~/.kube/config, then the pod's service account).
+    #[arg(long, env = "FLOWGATE_KUBECONFIG")]
+    pub kubeconfig: Option<PathBuf>,
     /// `client`: callers present a bearer token and RBAC applies; `server`: everything runs as the server.
     #[arg(long, env = "FLOWGATE_AUTH_MODE", value_enum, default_value = "client")]
     pub auth_mode: AuthMode,
@@ -130,6 +143,12 @@ pub struct ServeArgs {
 pub struct Settings {
     /// Listen address.
     pub listen: SocketAddr,
+    /// Where objects live.
+    pub backend: Backend,
+    /// Kubernetes backend: the namespaces served (empty: all).
+    pub namespaces: Vec<String>,
+    /// Kubernetes backend: the kubeconfig, if given.
+    pub kubeconfig: Option<PathBuf>,
     /// Database folder.
     pub data_dir: PathBuf,
     /// Manifest folders.
@@ -185,15 +204,32 @@ impl TryFrom<ServeArgs> for Settings {
     type Error = ConfigError;
 
     fn try_from(a: ServeArgs) -> Result<Self, ConfigError> {
-        if a.backend == Backend::Kubernetes {
-            return Err(ConfigError::KubernetesUnavailable);
-        }
         let listen: SocketAddr = a
             .listen
             .parse()
             .map_err(|_| ConfigError::Listen(a.listen.clone()))?;
-        if a.manifests.is_empty() {
-            return Err(ConfigError::NoManifests);
+        let wrong = |flag, backend, other| ConfigError::WrongBackend {
+            flag,
+            backend,
+            other,
+        };
+        match a.backend {
+            Backend::Embedded => {
+                if a.manifests.is_empty() {
+                    return Err(ConfigError::NoManifests);
+                }
+                if !a.namespace.is_empty() {
+                    return Err(wrong("--namespace", "kubernetes", "embedded"));
+                }
+                if a.kubeconfig.is_some() {
+                    return Err(wrong("--kubeconfig", "kubernetes", "embedded"));
+                }
+            }
+            Backend::Kubernetes => {
+                if !a.manifests.is_empty() {
+                    return Err(wrong("--manifests", "embedded", "kubernetes"));
+                }
+            }
         }
         at_least(
             "--event-operation-queue-size",
@@ -212,6 +248,9 @@ impl TryFrom<ServeArgs> for Settings {
         at_least("--http-workers", http_workers as u64, 1)?;
         Ok(Settings {
             listen,
+            backend: a.backend,
+            namespaces: a.namespace.into_iter().filter(|n| !n.is_empty()).collect(),
+            kubeconfig: a.kubeconfig,
             data_dir: a.data_dir,
             manifests: a.manifests,
             auth_mode: a.auth_mode,

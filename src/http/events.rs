@@ -24,7 +24,7 @@ use super::{AppState, authenticate, authorize};
 use crate::actors::dispatcher::{Dispatch, Dispatcher, offer};
 use crate::actors::{DispatchOutcome, Rejected};
 use crate::auth::webhook::delivery_id;
-use crate::binding::Event;
+use crate::binding::{Caller, Event};
 
 /// Header carrying the event id on a 200.
 pub const EVENT_ID_HEADER: &str = "x-flowgate-event-id";
@@ -110,7 +110,7 @@ async fn handle(
     }
     let caller = match signed {
         Some(caller) => caller,
-        None => authenticate(&req, state)?,
+        None => authenticate(&req, state).await?,
     };
     authorize(
         state,
@@ -119,10 +119,22 @@ async fn handle(
         "workfloweventbindings",
         Some(&namespace),
         None,
-    )?;
+    )
+    .await?;
     let metadata = event_metadata(req.headers(), req.peer_addr().map(|a| a.ip()))
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let payload = parse_payload(&body)?;
+    let grants = match (&state.kube_auth, &caller) {
+        (Some(kube), Caller::Client { identity, .. }) => {
+            let bindings = state.catalog.bindings(&namespace);
+            let bindings = bindings.as_deref().unwrap_or(&[]);
+            let grants = crate::auth::kube::resolve(kube, identity, &namespace, bindings)
+                .await
+                .map_err(super::review_failed)?;
+            Some(std::sync::Arc::new(grants))
+        }
+        _ => None,
+    };
 
     let permit = state.admission.try_acquire().map_err(|e| match e {
         Rejected::Full => ApiError::unavailable("operation queue full"),
@@ -137,6 +149,7 @@ async fn handle(
         payload,
         caller,
         delivery_id: delivery_id(&HeaderMapLookup(req.headers())),
+        grants,
     };
     let (tx, rx) = if state.async_dispatch {
         (None, None)

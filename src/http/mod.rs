@@ -13,6 +13,8 @@
 //! | `GET /metrics` | Prometheus metrics |
 //!
 //! Other methods or shapes under `/api/v1/events/` answer 501, like Argo; any other path 404.
+//! A POST under `/api/v1/events/<ns>/` without an `Authorization` header first goes through the
+//! provider webhook interceptor ([`webhook`]), as in Argo.
 //! Every API route authenticates the caller ([`authenticate`]) and checks RBAC ([`authorize`]).
 
 pub mod error;
@@ -28,6 +30,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::actors::Admission;
+use crate::auth::ResourceAttributes;
+use crate::auth::kube::{KubeAuth, KubeAuthError};
 use crate::binding::Caller;
 use crate::binding::dispatch::forbidden_message;
 use crate::catalog::Catalog;
@@ -57,10 +61,20 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Sent in `Grpc-Metadata-Argo-Version`.
     pub version: String,
+    /// Kubernetes backend: TokenReview and SubjectAccessReview replace the catalog's tokens
+    /// and RBAC in client mode. `None` with the embedded backend.
+    pub kube_auth: Option<Arc<KubeAuth>>,
 }
 
-/// Who is calling: the server in server mode, else the owner of the bearer token.
-pub fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Caller, ApiError> {
+/// 503 (with `Retry-After`) when the API server cannot answer a review.
+fn review_failed(e: KubeAuthError) -> ApiError {
+    tracing::warn!(error = %e, "cannot review a request");
+    ApiError::unavailable(e.to_string())
+}
+
+/// Who is calling: the server in server mode, else the owner of the bearer token (a
+/// TokenReview with the Kubernetes backend, cached).
+pub async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Caller, ApiError> {
     if state.auth_mode == AuthMode::Server {
         return Ok(Caller::Server);
     }
@@ -72,14 +86,16 @@ pub fn authenticate(req: &HttpRequest, state: &AppState) -> Result<Caller, ApiEr
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(ApiError::unauthenticated)?;
-    state
-        .catalog
-        .authenticate(token)
-        .ok_or_else(ApiError::unauthenticated)
+    let caller = match &state.kube_auth {
+        Some(kube) => kube.authenticate(token).await.map_err(review_failed)?,
+        None => state.catalog.authenticate(token),
+    };
+    caller.ok_or_else(ApiError::unauthenticated)
 }
 
-/// 403 with Kubernetes' Forbidden text unless `caller` may `verb` the `resource`.
-pub fn authorize(
+/// 403 with Kubernetes' Forbidden text unless `caller` may `verb` the `resource` (a
+/// SubjectAccessReview with the Kubernetes backend, cached).
+pub async fn authorize(
     state: &AppState,
     caller: &Caller,
     verb: &str,
@@ -87,10 +103,24 @@ pub fn authorize(
     namespace: Option<&str>,
     name: Option<&str>,
 ) -> Result<(), ApiError> {
-    if state
-        .catalog
-        .allowed(caller, verb, resource, namespace, name)
-    {
+    let allowed = match (&state.kube_auth, caller) {
+        (Some(kube), Caller::Client { identity, .. }) => {
+            let attrs = ResourceAttributes {
+                verb: verb.to_string(),
+                group: "argoproj.io".to_string(),
+                resource: resource.to_string(),
+                namespace: namespace.map(str::to_string),
+                name: name.map(str::to_string),
+            };
+            kube.allowed(identity, &attrs)
+                .await
+                .map_err(review_failed)?
+        }
+        _ => state
+            .catalog
+            .allowed(caller, verb, resource, namespace, name),
+    };
+    if allowed {
         return Ok(());
     }
     let user = match caller {

@@ -39,8 +39,8 @@ pub async fn list_workflows(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let ns = path(&req, "ns");
-    let caller = authenticate(&req, &state)?;
-    authorize(&state, &caller, "list", "workflows", Some(ns), None)?;
+    let caller = authenticate(&req, &state).await?;
+    authorize(&state, &caller, "list", "workflows", Some(ns), None).await?;
     let items = state.store.list_workflows(ns).await.map_err(store_error)?;
     Ok(list(&items))
 }
@@ -51,8 +51,8 @@ pub async fn get_workflow(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (ns, name) = (path(&req, "ns"), path(&req, "name"));
-    let caller = authenticate(&req, &state)?;
-    authorize(&state, &caller, "get", "workflows", Some(ns), Some(name))?;
+    let caller = authenticate(&req, &state).await?;
+    authorize(&state, &caller, "get", "workflows", Some(ns), Some(name)).await?;
     match state
         .store
         .get_workflow(ns, name)
@@ -72,7 +72,7 @@ pub async fn list_bindings(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let ns = path(&req, "ns");
-    let caller = authenticate(&req, &state)?;
+    let caller = authenticate(&req, &state).await?;
     authorize(
         &state,
         &caller,
@@ -80,7 +80,8 @@ pub async fn list_bindings(
         "workfloweventbindings",
         Some(ns),
         None,
-    )?;
+    )
+    .await?;
     Ok(list(&state.catalog.list_bindings(ns)))
 }
 
@@ -90,8 +91,8 @@ pub async fn list_templates(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let ns = path(&req, "ns");
-    let caller = authenticate(&req, &state)?;
-    authorize(&state, &caller, "list", "workflowtemplates", Some(ns), None)?;
+    let caller = authenticate(&req, &state).await?;
+    authorize(&state, &caller, "list", "workflowtemplates", Some(ns), None).await?;
     Ok(list(&state.catalog.list_templates(ns)))
 }
 
@@ -100,7 +101,7 @@ pub async fn list_cluster_templates(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = authenticate(&req, &state)?;
+    let caller = authenticate(&req, &state).await?;
     authorize(
         &state,
         &caller,
@@ -108,7 +109,8 @@ pub async fn list_cluster_templates(
         "clusterworkflowtemplates",
         None,
         None,
-    )?;
+    )
+    .await?;
     Ok(list(&state.catalog.list_cluster_templates()))
 }
 
@@ -118,7 +120,7 @@ pub async fn list_binding_errors(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let ns = path(&req, "ns");
-    let caller = authenticate(&req, &state)?;
+    let caller = authenticate(&req, &state).await?;
     authorize(
         &state,
         &caller,
@@ -126,7 +128,8 @@ pub async fn list_binding_errors(
         "workfloweventbindings",
         Some(ns),
         None,
-    )?;
+    )
+    .await?;
     let items = state
         .store
         .list_binding_errors(ns, MAX_BINDING_ERRORS)

@@ -19,8 +19,10 @@
 //!    2 MiB rule; bearer requests keep their 413).
 //! 4. The clients are tried in ServiceAccount name order ([`verify_explained`]). On the
 //!    first match the ServiceAccount is resolved to the identity of its token Secret
-//!    ([`Catalog::webhook_caller`]); if that fails, the same **403**. The request then runs
-//!    as that ServiceAccount, with its RBAC and creator labels, in either auth mode.
+//!    ([`Catalog::webhook_caller`]); if that fails, the same **403**. (With the Kubernetes
+//!    backend the ServiceAccount's identity is used directly, and its RBAC is checked with
+//!    SubjectAccessReviews.) The request then runs as that ServiceAccount, with its RBAC
+//!    and creator labels, in either auth mode.
 //! 5. No match: the request goes on unauthenticated (401 in client mode, the server in
 //!    server mode). Each client's reason is logged at debug level.
 //!
@@ -38,6 +40,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::AppState;
 use super::error::ApiError;
 use super::events::read_body;
+use crate::auth::kube::service_account_caller;
 use crate::auth::webhook::{HeaderLookup, WEBHOOK_FAILURE_BODY, verify_explained};
 use crate::binding::Caller;
 use crate::config::AuthMode;
@@ -147,10 +150,14 @@ pub async fn intercept(
     };
     let lookup = HeaderMapLookup(req.headers());
     match verify_explained(&hooks.clients, &lookup, &body, SystemTime::now()) {
-        Ok(client) => match state
-            .catalog
-            .webhook_caller(&namespace, &client.service_account)
-        {
+        // With the Kubernetes backend the ServiceAccount's identity is used directly (its
+        // RBAC is then checked with SubjectAccessReviews); no token Secret is read.
+        Ok(client) => match match state.kube_auth {
+            Some(_) => Ok(service_account_caller(&namespace, &client.service_account)),
+            None => state
+                .catalog
+                .webhook_caller(&namespace, &client.service_account),
+        } {
             Ok(caller) => {
                 tracing::debug!(
                     namespace = %namespace,

@@ -129,7 +129,9 @@ async fn several_bindings_match_one_event() {
 
 #[tokio::test]
 async fn failing_binding_beside_a_working_one() {
-    let malformed = "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowEventBinding\nmetadata: {name: malformed, namespace: team}\n";
+    // No selector: it compiles to Argo's `unexpected token EOF`. (`spec` itself is required by
+    // the CRD, so a binding without one cannot exist on a cluster.)
+    let malformed = "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowEventBinding\nmetadata: {name: malformed, namespace: team}\nspec: {}\n";
     let extra = [
         malformed.to_string(),
         binding(NS, "missing-template", "true", "not-found", false, r#""x""#),

@@ -131,7 +131,7 @@ spec:
       annotations:
         anAnnotation: payload.message
       labels:
-        someLabel: '"literal string"'
+        someLabel: '"literal-string"'
       name: payload.message + "-world"
 "#,
     );
@@ -150,7 +150,7 @@ spec:
     assert_eq!(wfs.len(), 1);
     let wf = &wfs[0];
     assert_eq!(wf["metadata"]["name"], "hello-world");
-    assert_eq!(label(wf, "someLabel"), Some("literal string"));
+    assert_eq!(label(wf, "someLabel"), Some("literal-string"));
     assert_eq!(wf["metadata"]["annotations"]["anAnnotation"], "hello");
     assert_eq!(
         label(wf, "workflows.argoproj.io/workflow-event-binding"),

@@ -1,4 +1,14 @@
 //! The test harness: spawns `flowgate serve` on port 0 with temporary folders.
+//!
+//! The same file serves two test binaries: `api` runs every scenario on the embedded backend
+//! (manifest folders), `kube` runs the shared scenarios on the Kubernetes backend against a
+//! real API server (see `kube_support`). Scenarios do not name the backend; [`Options`]
+//! defaults to the binary's.
+
+#[path = "../kube/cluster.rs"]
+pub mod cluster;
+#[path = "kube_support.rs"]
+pub mod kube_support;
 
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
@@ -12,11 +22,24 @@ use tokio::process::{Child, Command};
 /// The token of the example service account (config/examples).
 pub const EXAMPLE_TOKEN: &str = "flowgate-example-token-change-me";
 
-/// Which backend the server runs on. Scenarios take it so they can run against others later.
+/// Which backend the server runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     /// Manifest folder + embedded database.
     Embedded,
+    /// The real API server of `cluster`, objects applied with kubectl.
+    Kubernetes,
+}
+
+impl Backend {
+    /// The backend of this test binary: Kubernetes in `kube`, embedded in `api`.
+    pub fn of_this_binary() -> Backend {
+        if module_path!().starts_with("kube::") {
+            Backend::Kubernetes
+        } else {
+            Backend::Embedded
+        }
+    }
 }
 
 /// How to start the server.
@@ -33,7 +56,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            backend: Backend::Embedded,
+            backend: Backend::of_this_binary(),
             async_dispatch: true,
             queue_size: 64,
             auth_mode: "client",
@@ -72,6 +95,8 @@ pub struct TestApp {
     child: Option<Child>,
     log_path: PathBuf,
     starts: usize,
+    /// The Kubernetes backend's hold on the API server (last: dropped after the server).
+    kube: Option<kube_support::KubeScenario>,
 }
 
 fn examples_dir() -> PathBuf {
@@ -82,7 +107,19 @@ fn examples_dir() -> PathBuf {
 pub async fn spawn_app(options: Options) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
     let manifests_dir = tempfile::tempdir().unwrap();
-    if options.with_examples {
+    let kube = match options.backend {
+        Backend::Kubernetes => Some(kube_support::KubeScenario::begin().await),
+        Backend::Embedded => None,
+    };
+    if let Some(k) = &kube {
+        if options.with_examples {
+            for entry in std::fs::read_dir(examples_dir()).unwrap() {
+                let p = entry.unwrap().path();
+                let name = p.file_name().unwrap().to_string_lossy().to_string();
+                k.write(&name, &std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    } else if options.with_examples {
         for entry in std::fs::read_dir(examples_dir()).unwrap() {
             let p = entry.unwrap().path();
             std::fs::copy(&p, manifests_dir.path().join(p.file_name().unwrap())).unwrap();
@@ -98,6 +135,7 @@ pub async fn spawn_app(options: Options) -> TestApp {
         child: None,
         log_path,
         starts: 0,
+        kube,
     };
     app.start().await;
     app
@@ -110,7 +148,6 @@ pub async fn spawn_default() -> TestApp {
 
 impl TestApp {
     async fn start(&mut self) {
-        let Backend::Embedded = self.options.backend;
         self.log_path = self
             .data_dir
             .path()
@@ -118,32 +155,34 @@ impl TestApp {
         self.starts += 1;
         let log = std::fs::File::create(&self.log_path).unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_flowgate"));
-        cmd.arg("serve")
-            .arg("--listen=127.0.0.1:0")
-            .arg(format!(
-                "--data-dir={}",
-                self.data_dir.path().join("db").display()
-            ))
-            .arg(format!(
-                "--manifests={}",
-                self.manifests_dir.path().display()
-            ))
-            .arg(format!(
-                "--event-async-dispatch={}",
-                self.options.async_dispatch
-            ))
-            .arg(format!(
-                "--event-operation-queue-size={}",
-                self.options.queue_size
-            ))
-            .arg(format!("--auth-mode={}", self.options.auth_mode))
-            .arg("--manifest-poll-ms=50")
-            .args(&self.options.extra_args)
-            .env("FLOWGATE_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log))
-            .kill_on_drop(true);
+        cmd.arg("serve").arg("--listen=127.0.0.1:0").arg(format!(
+            "--data-dir={}",
+            self.data_dir.path().join("db").display()
+        ));
+        match &self.kube {
+            Some(k) => cmd.args(k.server_args()),
+            None => cmd
+                .arg(format!(
+                    "--manifests={}",
+                    self.manifests_dir.path().display()
+                ))
+                .arg("--manifest-poll-ms=50"),
+        };
+        cmd.arg(format!(
+            "--event-async-dispatch={}",
+            self.options.async_dispatch
+        ))
+        .arg(format!(
+            "--event-operation-queue-size={}",
+            self.options.queue_size
+        ))
+        .arg(format!("--auth-mode={}", self.options.auth_mode))
+        .args(&self.options.extra_args)
+        .env("FLOWGATE_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log))
+        .kill_on_drop(true);
         let mut child = cmd.spawn().expect("cannot start flowgate");
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
@@ -164,6 +203,37 @@ impl TestApp {
         );
         self.base = url;
         self.child = Some(child);
+        if let Some(k) = &self.kube {
+            k.set_base(&self.base);
+            self.wait_ready().await;
+            k.sync();
+        }
+    }
+
+    /// Polls `/readyz` until the server has loaded its objects (at most 60 s).
+    async fn wait_ready(&self) {
+        for _ in 0..1200 {
+            if let Ok(r) = self
+                .client
+                .get(format!("{}/readyz", self.base))
+                .send()
+                .await
+                && r.status() == 200
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server never became ready; log:\n{}", self.log());
+    }
+
+    /// The token to send for `token`: itself, or with the Kubernetes backend the real token
+    /// of the ServiceAccount whose manifest declared it.
+    pub fn token(&self, token: &str) -> String {
+        match &self.kube {
+            Some(k) => k.token(token),
+            None => token.to_string(),
+        }
     }
 
     /// Sends SIGTERM and waits for the process to exit.
@@ -213,6 +283,9 @@ impl TestApp {
 
     /// Writes (or replaces) a manifest file atomically.
     pub fn write_manifest(&self, name: &str, content: &str) {
+        if let Some(k) = &self.kube {
+            return k.write(name, content);
+        }
         let tmp = self.manifests_dir.path().join(format!(".{name}.tmp"));
         std::fs::write(&tmp, content).unwrap();
         std::fs::rename(&tmp, self.manifests_dir.path().join(name)).unwrap();
@@ -243,6 +316,9 @@ impl TestApp {
 
     /// Removes a manifest file.
     pub fn remove_manifest(&self, name: &str) {
+        if let Some(k) = &self.kube {
+            return k.remove(name);
+        }
         std::fs::remove_file(self.manifests_dir.path().join(name)).unwrap();
     }
 
@@ -260,7 +336,7 @@ impl TestApp {
             .post(format!("{}/api/v1/events/{ns}/{disc}", self.base))
             .body(body.to_string());
         if let Some(t) = token {
-            req = req.header("Authorization", format!("Bearer {t}"));
+            req = req.header("Authorization", format!("Bearer {}", self.token(t)));
         }
         for (k, v) in headers {
             req = req.header(*k, *v);
@@ -272,7 +348,7 @@ impl TestApp {
     pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
         let mut req = self.client.get(format!("{}{path}", self.base));
         if let Some(t) = token {
-            req = req.header("Authorization", format!("Bearer {t}"));
+            req = req.header("Authorization", format!("Bearer {}", self.token(t)));
         }
         let resp = req.send().await.unwrap();
         let status = resp.status().as_u16();

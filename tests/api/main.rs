@@ -12,3 +12,4 @@ mod reload;
 mod shutdown;
 mod status;
 mod sync_mode;
+mod webhooks;

@@ -5,7 +5,8 @@ use crate::helpers::*;
 #[tokio::test]
 async fn workflows_and_errors_survive_restart() {
     let mut app = spawn_app(Options::default().sync().no_examples()).await;
-    let malformed = "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowEventBinding\nmetadata: {name: broken, namespace: p}\n";
+    // No selector: Argo's `unexpected token EOF` for every event.
+    let malformed = "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowEventBinding\nmetadata: {name: broken, namespace: p}\nspec: {}\n";
     app.reload_after(|| {
         app.write_manifest(
             "p.yaml",
@@ -53,6 +54,11 @@ async fn workflows_and_errors_survive_restart() {
     let (status, errors) = app.get("/api/v1/binding-errors/p", Some("tok")).await;
     assert_eq!(status, 200);
     let errors = errors["items"].as_array().unwrap();
-    assert_eq!(errors.len(), 2);
+    // Kubernetes folds a repeated Warning into one Event with a count.
+    let expected = match Backend::of_this_binary() {
+        Backend::Embedded => 2,
+        Backend::Kubernetes => 1,
+    };
+    assert_eq!(errors.len(), expected, "{errors:?}");
     assert!(errors.iter().all(|e| e["binding"] == "broken"));
 }

@@ -113,7 +113,10 @@ async fn unimplemented_routes_are_501() {
     let post = |path: &str| {
         app.client
             .post(format!("{}{path}", app.base))
-            .header("Authorization", format!("Bearer {EXAMPLE_TOKEN}"))
+            .header(
+                "Authorization",
+                format!("Bearer {}", app.token(EXAMPLE_TOKEN)),
+            )
             .body("{}")
             .send()
     };
@@ -171,7 +174,10 @@ async fn garbage_inputs_never_crash_the_server() {
         let r = app
             .client
             .post(format!("{}/api/v1/events/argo/my-discriminator", app.base))
-            .header("Authorization", format!("Bearer {EXAMPLE_TOKEN}"))
+            .header(
+                "Authorization",
+                format!("Bearer {}", app.token(EXAMPLE_TOKEN)),
+            )
             .header("X-Argo-E2E", "true")
             .body(input)
             .send()
@@ -237,8 +243,9 @@ async fn slow_body_is_408() {
     let app = spawn_app(Options::default().arg("--body-timeout-secs=1")).await;
     let addr = app.base.trim_start_matches("http://").to_string();
     let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let token = app.token(EXAMPLE_TOKEN);
     let head = format!(
-        "POST /api/v1/events/argo/d HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {EXAMPLE_TOKEN}\r\nContent-Length: 100\r\n\r\n{{\"a\":"
+        "POST /api/v1/events/argo/d HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Length: 100\r\n\r\n{{\"a\":"
     );
     conn.write_all(head.as_bytes()).await.unwrap();
     let mut answer = Vec::new();

@@ -9,6 +9,11 @@
 //!
 //! A watchdog process (its own process group) waits for this test process to exit, however
 //! it exits, then runs `down.sh`, which stops both servers and removes the state folder.
+//!
+//! Tests that create Argo objects or run a server take [`exclusive`] first: the scenario
+//! servers watch every namespace, so they must not see another test's bindings.
+
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -28,6 +33,8 @@ pub struct Cluster {
     pub kubectl: PathBuf,
     pub audit_log: PathBuf,
     pub admin_kubeconfig: PathBuf,
+    /// Static token of user `admin` (group `system:masters`).
+    pub admin_token: String,
     /// Static token of user `wfeb-controller` (group `wfeb-controllers`), no roles.
     pub wfeb_token: String,
     /// Static token of user `nobody`, no roles.
@@ -75,6 +82,8 @@ fn read_env(file: &Path) -> std::collections::HashMap<String, String> {
 }
 
 /// Runs `down.sh DIR` once this process has exited.
+// The watchdog outlives this process by design, so it is never waited for.
+#[allow(clippy::zombie_processes)]
 fn spawn_watchdog(dir: &Path) {
     use std::os::unix::process::CommandExt;
     let down = repo().join("scripts/kube-local/down.sh");
@@ -132,6 +141,7 @@ fn start() -> Cluster {
         kubectl: PathBuf::from(get("KUBE_LOCAL_KUBECTL")),
         audit_log: PathBuf::from(get("KUBE_LOCAL_AUDIT_LOG")),
         admin_kubeconfig,
+        admin_token: get("KUBE_LOCAL_ADMIN_TOKEN"),
         wfeb_token: get("KUBE_LOCAL_WFEB_TOKEN"),
         nobody_token: get("KUBE_LOCAL_NOBODY_TOKEN"),
         server_kubeconfig,
@@ -150,6 +160,15 @@ pub fn cluster() -> &'static Cluster {
         .with_test_writer()
         .try_init();
     CLUSTER.get_or_init(start)
+}
+
+/// Waits until no other test holds the API server (see the module doc).
+pub async fn exclusive() -> tokio::sync::OwnedMutexGuard<()> {
+    static LOCK: OnceLock<std::sync::Arc<tokio::sync::Mutex<()>>> = OnceLock::new();
+    LOCK.get_or_init(Default::default)
+        .clone()
+        .lock_owned()
+        .await
 }
 
 /// Runs a future to completion on a private runtime (for setup outside any test runtime).

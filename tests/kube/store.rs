@@ -7,7 +7,7 @@ use flowgate::store::{BindingErrorRecord, EVENT_ID_ANNOTATION, Store, StoreError
 use k8s_openapi::api::events::v1::Event as K8sEvent;
 use kube::Api;
 
-use crate::cluster::{cluster, namespace};
+use crate::cluster::{cluster, exclusive, namespace};
 
 fn workflow(ns: &str, name: &str, event: &str, binding: &str) -> Workflow {
     let mut wf = Workflow::default();
@@ -30,6 +30,7 @@ fn workflow(ns: &str, name: &str, event: &str, binding: &str) -> Workflow {
 #[tokio::test]
 async fn create_is_idempotent_for_our_own_object_only() {
     let c = cluster();
+    let _exclusive = exclusive().await;
     let ns = namespace(&c.admin().await, "store").await;
     let store = KubeStore::new(c.server_client().await, "test".into(), None);
 
@@ -86,6 +87,7 @@ async fn create_is_idempotent_for_our_own_object_only() {
 #[tokio::test]
 async fn refusals_keep_the_server_message_and_are_not_retried() {
     let c = cluster();
+    let _exclusive = exclusive().await;
     let store = KubeStore::new(c.server_client().await, "test".into(), None);
     let err = store
         .create_workflow(workflow("no-such-namespace", "w-1", "e", "b"))
@@ -118,6 +120,7 @@ async fn refusals_keep_the_server_message_and_are_not_retried() {
 #[tokio::test]
 async fn an_unreachable_server_is_transient() {
     let c = cluster();
+    let _exclusive = exclusive().await;
     let path = c.dir.join("kubeconfig-unreachable");
     crate::cluster::write_kubeconfig(
         &path,
@@ -140,6 +143,7 @@ async fn an_unreachable_server_is_transient() {
 #[tokio::test]
 async fn binding_errors_are_warning_events_on_the_binding() {
     let c = cluster();
+    let _exclusive = exclusive().await;
     let admin = c.admin().await;
     let ns = namespace(&admin, "events").await;
     c.apply(&format!(

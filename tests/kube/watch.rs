@@ -9,7 +9,7 @@ use flowgate::store::Store;
 use flowgate::store::kubernetes::{KubeCache, KubeStore, WatchSettings};
 use serde_json::json;
 
-use crate::cluster::{cluster, eventually, namespace};
+use crate::cluster::{cluster, eventually, exclusive, namespace};
 
 fn template(ns: &str, name: &str) -> String {
     format!(
@@ -72,6 +72,7 @@ async fn start_with(
 #[tokio::test]
 async fn bindings_added_and_removed_reach_the_catalog() {
     let c = cluster();
+    let _exclusive = exclusive().await;
     let ns = namespace(&c.admin().await, "watch").await;
     let (catalog, cache) = start(&ns, None).await;
     assert!(names(&catalog, &ns).is_empty());
@@ -104,6 +105,7 @@ async fn bindings_added_and_removed_reach_the_catalog() {
 #[tokio::test]
 async fn an_instance_id_selects_only_its_bindings() {
     let c = cluster();
+    let _exclusive = exclusive().await;
     let ns = namespace(&c.admin().await, "instance").await;
     c.apply(&format!(
         "{}---\n{}---\n{}",
@@ -136,6 +138,7 @@ async fn an_instance_id_selects_only_its_bindings() {
 #[tokio::test]
 async fn a_namespace_outside_the_list_is_not_served() {
     let c = cluster();
+    let _exclusive = exclusive().await;
     let admin = c.admin().await;
     let served = namespace(&admin, "served").await;
     let other = namespace(&admin, "unserved").await;
@@ -159,6 +162,7 @@ async fn a_namespace_outside_the_list_is_not_served() {
 #[tokio::test]
 async fn an_event_costs_no_read() {
     let c = cluster();
+    let _exclusive = exclusive().await;
     let ns = namespace(&c.admin().await, "reads").await;
     c.apply(&format!(
         "{}---\n{}---\n{}",
@@ -186,6 +190,7 @@ async fn an_event_costs_no_read() {
             payload: json!({"go": true, "n": i}),
             caller: Caller::Server,
             delivery_id: None,
+            grants: None,
         };
         let bindings = catalog.bindings(&ns).expect("bindings");
         for planned in dispatch::plan(&event, &bindings, &catalog.dispatch_context()) {

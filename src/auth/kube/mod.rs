@@ -12,8 +12,19 @@
 //! used to call the API. Tokens over [`MAX_TOKEN_BYTES`] are refused without a review. A
 //! review that fails (API server down, the server's own RBAC missing) is an error, not a
 //! denial, and is not cached.
+//!
+//! - [`cache`]: the bounded TTL cache with one computation per key.
+//! - [`grants`]: the permission answers an event needs, resolved by the events handler
+//!   before matching so the Matchers stay pure ([`Grants`] travels on the event).
+//!
+//! Why answers travel on the event: the Matchers are synchronous actors that must not wait on
+//! I/O, and a SubjectAccessReview is I/O. The embedded backend keeps its synchronous RBAC in
+//! the catalog; the Kubernetes backend asks every question dispatch may ask (per binding of
+//! the namespace: `get` its template; `create workflows`) in the handler, through the cache,
+//! and dispatch reads the answers.
 
 pub mod cache;
+pub mod grants;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -31,6 +42,7 @@ use super::rbac::ResourceAttributes;
 use super::token::Identity;
 use crate::binding::Caller;
 use cache::{Lookup, TtlCache};
+pub use grants::{Grants, resolve};
 
 /// Longest bearer token sent to a TokenReview, in bytes.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
@@ -96,6 +108,16 @@ pub fn identity_from_user(user: &UserInfo) -> Identity {
         groups: user.groups.clone().unwrap_or_default(),
         email: None,
         preferred_username: None,
+    }
+}
+
+/// The caller a verified webhook client runs as with the Kubernetes backend: service
+/// account `namespace/name` itself, with its creator labels.
+pub fn service_account_caller(namespace: &str, name: &str) -> Caller {
+    let identity = Identity::service_account(namespace, name);
+    Caller::Client {
+        creator_labels: creator_labels(&identity),
+        identity,
     }
 }
 

@@ -89,3 +89,30 @@ pub fn instance_name() -> String {
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
         .unwrap_or_else(|| "flowgate".to_string())
 }
+
+/// Everything the Kubernetes backend runs: the store, the watch caches and the reviews.
+pub struct KubeBackend {
+    /// Workflows and binding-error Events.
+    pub store: std::sync::Arc<KubeStore>,
+    /// The reflectors feeding the catalog (dropping it stops them).
+    pub cache: KubeCache,
+    /// TokenReview and SubjectAccessReview for client mode.
+    pub auth: std::sync::Arc<crate::auth::kube::KubeAuth>,
+}
+
+/// Connects (see [`connect`]) and starts the watch caches feeding `catalog`. Must run on the
+/// runtime of the actix `System` thread, which outlives every request.
+pub async fn open(
+    kubeconfig: Option<&Path>,
+    catalog: std::sync::Arc<crate::catalog::Catalog>,
+    watch: WatchSettings,
+) -> Result<KubeBackend, KubeError> {
+    let client = connect(kubeconfig).await?;
+    let cache = KubeCache::start(client.clone(), catalog, watch)?;
+    let store = KubeStore::new(client.clone(), instance_name(), Some(cache.bindings()));
+    Ok(KubeBackend {
+        store: std::sync::Arc::new(store),
+        cache,
+        auth: std::sync::Arc::new(crate::auth::kube::KubeAuth::new(client)),
+    })
+}
