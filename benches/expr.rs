@@ -15,8 +15,7 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use flowgate::expr::{EnvKind, Expression, Input};
 use serde_json::{Value, json};
 
-const SELECTOR: &str =
-    r#"payload.message != "" && metadata["x-argo-e2e"] == ["true"] && discriminator == "my-discriminator""#;
+const SELECTOR: &str = r#"payload.message != "" && metadata["x-argo-e2e"] == ["true"] && discriminator == "my-discriminator""#;
 const PARAM: &str = "payload.message";
 const METADATA: &str = r#"payload.message + "-world""#;
 const METADATA_HELPERS: &str = r#""pr-" + toJson(asInt(payload.foo.pr))"#;
@@ -82,9 +81,11 @@ fn run(c: &mut Criterion) {
         });
         let helpers = Expression::new(METADATA_HELPERS, EnvKind::Metadata);
         assert_eq!(helpers.metadata(&env).as_deref(), Ok("pr-112"));
-        g.bench_with_input(BenchmarkId::new("metadata_helpers", size), &env, |b, env| {
-            b.iter(|| black_box(helpers.metadata(black_box(env))))
-        });
+        g.bench_with_input(
+            BenchmarkId::new("metadata_helpers", size),
+            &env,
+            |b, env| b.iter(|| black_box(helpers.metadata(black_box(env)))),
+        );
     }
     g.finish();
 }

@@ -77,7 +77,9 @@ impl Pipeline {
 
     fn events(&self, n: u64) -> Vec<Event> {
         (0..n)
-            .map(|_| common::push_event(&self.catalog, self.next_id.fetch_add(1, Ordering::Relaxed)))
+            .map(|_| {
+                common::push_event(&self.catalog, self.next_id.fetch_add(1, Ordering::Relaxed))
+            })
             .collect()
     }
 
@@ -99,7 +101,8 @@ impl Pipeline {
             .fetch_add(outcome.created.len(), Ordering::Relaxed);
         // A 5-character random suffix can repeat over many thousand workflows; such a
         // collision is a binding error, counted and printed, not a bench failure.
-        self.errors.fetch_add(outcome.errors.len(), Ordering::Relaxed);
+        self.errors
+            .fetch_add(outcome.errors.len(), Ordering::Relaxed);
     }
 }
 
@@ -143,7 +146,11 @@ fn pipeline(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("stage");
     g.bench_function("parse_body_1k", |b| {
-        b.iter(|| black_box(flowgate::http::events::parse_payload(black_box(common::PUSH_BODY.as_bytes()))))
+        b.iter(|| {
+            black_box(flowgate::http::events::parse_payload(black_box(
+                common::PUSH_BODY.as_bytes(),
+            )))
+        })
     });
     g.bench_function("authenticate", |b| {
         b.iter(|| black_box(p.catalog.authenticate(black_box(common::TOKEN))))
@@ -152,7 +159,11 @@ fn pipeline(c: &mut Criterion) {
     g.bench_function(format!("match_{BINDINGS}_bindings_1_match"), |b| {
         b.iter(|| {
             let bindings = p.catalog.bindings(common::NAMESPACE).unwrap();
-            black_box(dispatch::plan(&event, &bindings, &p.catalog.dispatch_context()))
+            black_box(dispatch::plan(
+                &event,
+                &bindings,
+                &p.catalog.dispatch_context(),
+            ))
         })
     });
     let planned = dispatch::plan(

@@ -32,14 +32,13 @@ fn arg(args: &[String], flag: &str) -> Option<String> {
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let listen = arg(&args, "--listen").unwrap_or_else(|| "127.0.0.1:0".to_string());
-    let workers = match arg(&args, "--http-workers") {
-        Some(n) => n
-            .parse::<usize>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| std::io::Error::other(format!("--http-workers {n:?}: not a count")))?,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let workers =
+        match arg(&args, "--http-workers") {
+            Some(n) => n.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                std::io::Error::other(format!("--http-workers {n:?}: not a count"))
+            })?,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
     let listener = std::net::TcpListener::bind(&listen)?;
     let addr = listener.local_addr()?;
     actix_rt::System::new().block_on(async move {

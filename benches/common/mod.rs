@@ -81,7 +81,11 @@ spec:
 
 /// Whether binding `i` of `n` matches the bench event: `matching` of them, spread evenly.
 pub fn is_matching(i: usize, n: usize, matching: usize) -> bool {
-    matching > 0 && i % (n / matching).max(1) == 0 && i / (n / matching).max(1) < matching
+    if matching == 0 {
+        return false;
+    }
+    let step = (n / matching).max(1);
+    i.is_multiple_of(step) && i / step < matching
 }
 
 /// The bindings per generated file (a manifest file holds at most 10 000 documents).
@@ -123,7 +127,7 @@ spec:
 "#
         )
         .unwrap();
-        if (i + 1) % BINDINGS_PER_FILE == 0 || i + 1 == n {
+        if (i + 1).is_multiple_of(BINDINGS_PER_FILE) || i + 1 == n {
             let name = format!("bindings-{:03}.yaml", i / BINDINGS_PER_FILE);
             files.push((name, std::mem::take(&mut out)));
         }

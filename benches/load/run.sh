@@ -190,7 +190,7 @@ run_wrk() {
 ms() { awk -v us="$1" 'BEGIN {printf "%.2f ms", us / 1000}'; }
 mib() { awk -v kb="$1" 'BEGIN {printf "%.1f MiB", kb / 1024}'; }
 mean() { awk '{s += $1; n++} END {if (n) printf "%.0f", s / n; else print 0}'; }
-median_file() { sort -n "$1" | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.1f", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+median_file() { sort -n "$1" | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # fg_cmd MANIFESTS DATA_DIR [FLAG...]: sets FG_CMD to the `flowgate serve` command line.
 fg_cmd() {
@@ -237,7 +237,7 @@ row "HTTP ceiling: actix-web reads the body, answers 200" baseline "$CONNS_ACCEP
   "$(ms "$B_P50")" "$(ms "$B_P99")" "$B_CPU" "$(mib "$B_HWM")" \
   "mean of $ROUNDS rounds: $(paste -sd' ' "$WORK/base.rps")"
 row "(1) accept path, async, $BINDINGS bindings, none matching" flowgate "$CONNS_ACCEPT" "$FG_RPS" \
-  "$(printf '%.2f' "$RATIO")" "$(ms "$F_P50")" "$(ms "$F_P99")" "$F_CPU" "$(mib "$F_HWM")" \
+  "$(printf '%.3f' "$RATIO")" "$(ms "$F_P50")" "$(ms "$F_P99")" "$F_CPU" "$(mib "$F_HWM")" \
   "target >= 0.80; per round: $(paste -sd' ' "$WORK/ratio"); last round: $F_NON2XX non-200 of $F_REQ, $F_ERRS socket errors"
 
 # --- scenario 2: sustained event -> workflow stored ------------------------------------------
@@ -267,7 +267,7 @@ WF_PER_S=$(awk -v n="$count" -v s="$R_SECS" 'BEGIN {printf "%.0f", n / s}')
 S2_CPU_PER_WF=$(awk -v c="$R_CPU_US" -v r="$R_REQ" -v n="$count" 'BEGIN {if (n > 0) printf "%.1f", c * r / n; else print "n/a"}')
 log "  $count workflows stored in ${R_SECS}s: $WF_PER_S workflows/s; $S2_ACCEPTED events accepted, $R_NON2XX answered 503"
 row "(2) sustained event -> workflow stored (embedded), 1 of $SMALL_BINDINGS bindings matching" flowgate \
-  "$CONNS_SUSTAINED" "$R_OK_RPS" "$(awk -v f="$R_OK_RPS" -v b="$BASE_RPS" 'BEGIN {printf "%.2f", f / b}')" \
+  "$CONNS_SUSTAINED" "$R_OK_RPS" "$(awk -v f="$R_OK_RPS" -v b="$BASE_RPS" 'BEGIN {printf "%.3f", f / b}')" \
   "$(ms "$R_P50")" "$(ms "$R_P99")" "$R_CPU_US" "$(mib "$S2_HWM")" \
   "**$WF_PER_S workflows/s** stored (target >= 20 000): $count workflows from $S2_ACCEPTED accepted events, $R_NON2XX answered 503, $S2_BINDING_ERRORS binding errors listed; $S2_CPU_PER_WF us CPU per workflow"
 
@@ -311,6 +311,7 @@ done
 ALIVE=yes
 kill -0 "$SERVER_PID" 2>/dev/null || ALIVE=no
 stop_server
+S3_DB=$(du -sk "$WORK/data3" | awk '{printf "%.1f MiB", $1 / 1024}')
 OFFERED=$R_RPS
 S3_503=$(sed -n 's/.*503=\([0-9]*\).*/\1/p' <<<"$R_STATUS")
 S3_503=${S3_503:-0}
@@ -321,7 +322,7 @@ RSS_SERIES="0s=$(awk -v kb="$RSS0" 'BEGIN {printf "%.1f", kb / 1024}') $(paste -
 log "  offered $OFFERED req/s, accepted $R_OK_RPS req/s (${FACTOR}x), statuses: $R_STATUS, RSS MiB: $RSS_SERIES, recovery: $RECOVERY"
 row "(3) overload: ${OVERLOAD_SECS}s at 10x the accept capacity (--submit-qps $OVERLOAD_QPS, queue 8, 1 of $SMALL_BINDINGS bindings matching)" flowgate \
   "$CONNS_OVERLOAD" "$R_OK_RPS" "-" "$(ms "$R_P50")" "$(ms "$R_P99")" "$R_CPU_US" "$(mib "$S3_HWM")" \
-  "offered $OFFERED req/s (${FACTOR}x accepted); 503 rate $S3_503/$R_REQ = $S3_RATE %; statuses: $R_STATUS${OTHER:+ (other: $OTHER)}; $R_ERRS socket errors; RSS MiB every 5 s: $RSS_SERIES; recovery: $RECOVERY; alive: $ALIVE"
+  "offered $OFFERED req/s (${FACTOR}x accepted); 503 rate $S3_503/$R_REQ = $S3_RATE %; statuses: $R_STATUS${OTHER:+ (other: $OTHER)}; $R_ERRS socket errors; RSS MiB every 5 s: $RSS_SERIES (database at the end: $S3_DB); recovery: $RECOVERY; alive: $ALIVE"
 
 # --- the table -------------------------------------------------------------------------------
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
