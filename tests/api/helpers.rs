@@ -103,6 +103,16 @@ fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("config/examples")
 }
 
+/// An HTTP client that never reuses a connection the server may be closing: idle connections
+/// are dropped after 1 s, well before the server's 5 s keep-alive ends, so a request sent after
+/// a pause (a slow `kubectl apply`, say) never meets a connection closing under it.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(Duration::from_secs(1))
+        .build()
+        .unwrap()
+}
+
 /// Starts a server with `options` (the example manifests are copied in unless disabled).
 pub async fn spawn_app(options: Options) -> TestApp {
     let data_dir = tempfile::tempdir().unwrap();
@@ -128,7 +138,7 @@ pub async fn spawn_app(options: Options) -> TestApp {
     let log_path = data_dir.path().join("server-0.log");
     let mut app = TestApp {
         base: String::new(),
-        client: reqwest::Client::new(),
+        client: http_client(),
         data_dir,
         manifests_dir,
         options,
@@ -144,6 +154,15 @@ pub async fn spawn_app(options: Options) -> TestApp {
 /// Starts with default options.
 pub async fn spawn_default() -> TestApp {
     spawn_app(Options::default()).await
+}
+
+impl Drop for TestApp {
+    /// A failing test shows the server's log.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("--- server log ({}):\n{}", self.base, self.log());
+        }
+    }
 }
 
 impl TestApp {

@@ -52,7 +52,7 @@ impl Replica {
                 )
             });
         let base = line.rsplit(' ').next().unwrap().to_string();
-        let client = reqwest::Client::new();
+        let client = http_client();
         for _ in 0..1200 {
             if let Ok(r) = client.get(format!("{base}/readyz")).send().await
                 && r.status() == 200
@@ -147,7 +147,7 @@ async fn killing_a_replica_loses_only_unacknowledged_events() {
     let app = replicas_app(Options::default().sync()).await;
     let mut b = Replica::start(true).await;
     let token = app.token(TOKEN);
-    let client = reqwest::Client::new();
+    let client = http_client();
     let send = |base: String, from: usize| {
         let (client, token) = (client.clone(), token.clone());
         tokio::spawn(async move {
