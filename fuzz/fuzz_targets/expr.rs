@@ -1,6 +1,10 @@
 //! Fuzz target: parse + check + compile + evaluate arbitrary expressions, in both
 //! environments, against payloads of every top-level kind. Any panic, overflow or hang is a
 //! bug: the engine must answer every input with a value or an error.
+//!
+//! Run from `fuzz/` (the second directory is the committed seed corpus, read only):
+//! `RUSTC_BOOTSTRAP=1 cargo fuzz run expr -O corpus/expr seeds/expr -- -max_total_time=660
+//! -rss_limit_mb=4096 -timeout=60`
 #![no_main]
 
 use flowgate::expr::{EnvKind, Expression, Input};

@@ -4,7 +4,10 @@
 //! resolved operations evaluated by `eval.rs`: names are resolved to environment slots or
 //! variable slots, member access by literal keys keeps the key, literal regexes and JMESPath
 //! queries are compiled here (once), built-ins are resolved to function pointers, and every
-//! operation that can fail carries its Go location.
+//! operation that can fail carries its Go location. Common selector shapes get their own
+//! operations: `payload.key` and `metadata["key"]` read the event's JSON directly, and
+//! comparisons with a literal (`== "s"`, `== ["a"]`, `== 1`, `in [..]`) compare in place.
+//! Programs are dropped iteratively (they can be as deep as the syntax tree).
 //!
 //! Why a tree of resolved operations and not bytecode: evaluation is one `match` per node on
 //! borrowed values, with no operand stack and no copies, which is what made a prototype run

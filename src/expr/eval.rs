@@ -3,7 +3,10 @@
 //! Takes a [`Program`](super::compile::Program) and the event's [`Input`] and returns a
 //! [`Value`] borrowing from the input (no payload data is copied to read it) or a
 //! [`RunError`] with the Go message and the location of the failing operation. Every loop is
-//! bounded by the [`Budget`] (memory and predicate steps).
+//! bounded by the [`Budget`] (Go's memory budget, and evaluation steps), every built value by
+//! the limits in `limits.rs`, and the recursion by a one-comparison stack check per operation
+//! (a new stack segment near the end of the stack). Selectors and the operands of `&&`, `||`,
+//! `!` and conditions are evaluated as booleans ([`eval_bool`]), without building values.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
