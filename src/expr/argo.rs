@@ -412,7 +412,7 @@ mod limit_tests {
                 let prev = format!("a{}", i - 1);
                 src.push_str(&format!(
                     " let a{i} = [{}];",
-                    vec![prev.as_str(); 10].join(", ")
+                    [prev.as_str(); 10].join(", ")
                 ));
             }
             src
