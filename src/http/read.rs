@@ -33,14 +33,27 @@ fn path<'a>(req: &'a HttpRequest, key: &str) -> &'a str {
     req.match_info().get(key).unwrap_or_default()
 }
 
+/// Authenticates the caller and checks that it may `verb` the `resource` (in `namespace`,
+/// or cluster-wide for `None`); every read route starts with this.
+async fn permit(
+    req: &HttpRequest,
+    state: &AppState,
+    verb: &str,
+    resource: &str,
+    namespace: Option<&str>,
+    name: Option<&str>,
+) -> Result<(), ApiError> {
+    let caller = authenticate(req, state).await?;
+    authorize(state, &caller, verb, resource, namespace, name).await
+}
+
 /// `GET /api/v1/workflows/{ns}`.
 pub async fn list_workflows(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let ns = path(&req, "ns");
-    let caller = authenticate(&req, &state).await?;
-    authorize(&state, &caller, "list", "workflows", Some(ns), None).await?;
+    permit(&req, &state, "list", "workflows", Some(ns), None).await?;
     let items = state.store.list_workflows(ns).await.map_err(store_error)?;
     Ok(list(&items))
 }
@@ -51,8 +64,7 @@ pub async fn get_workflow(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (ns, name) = (path(&req, "ns"), path(&req, "name"));
-    let caller = authenticate(&req, &state).await?;
-    authorize(&state, &caller, "get", "workflows", Some(ns), Some(name)).await?;
+    permit(&req, &state, "get", "workflows", Some(ns), Some(name)).await?;
     match state
         .store
         .get_workflow(ns, name)
@@ -72,10 +84,9 @@ pub async fn list_bindings(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let ns = path(&req, "ns");
-    let caller = authenticate(&req, &state).await?;
-    authorize(
+    permit(
+        &req,
         &state,
-        &caller,
         "list",
         "workfloweventbindings",
         Some(ns),
@@ -91,8 +102,7 @@ pub async fn list_templates(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let ns = path(&req, "ns");
-    let caller = authenticate(&req, &state).await?;
-    authorize(&state, &caller, "list", "workflowtemplates", Some(ns), None).await?;
+    permit(&req, &state, "list", "workflowtemplates", Some(ns), None).await?;
     Ok(list(&state.catalog.list_templates(ns)))
 }
 
@@ -101,16 +111,7 @@ pub async fn list_cluster_templates(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = authenticate(&req, &state).await?;
-    authorize(
-        &state,
-        &caller,
-        "list",
-        "clusterworkflowtemplates",
-        None,
-        None,
-    )
-    .await?;
+    permit(&req, &state, "list", "clusterworkflowtemplates", None, None).await?;
     Ok(list(&state.catalog.list_cluster_templates()))
 }
 
@@ -120,10 +121,9 @@ pub async fn list_binding_errors(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let ns = path(&req, "ns");
-    let caller = authenticate(&req, &state).await?;
-    authorize(
+    permit(
+        &req,
         &state,
-        &caller,
         "list",
         "workfloweventbindings",
         Some(ns),
