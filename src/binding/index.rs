@@ -23,10 +23,13 @@
 //! work in proportion to the candidates; nothing per binding that cannot match, except when a
 //! group's path fails (then a key comparison per member of that group).
 
+use std::collections::hash_map::RandomState;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
 
 use crate::expr::index::indexable;
-use crate::expr::{Expression, IndexError, IndexKey, IndexPath, Input};
+use crate::expr::{Expression, IndexError, IndexKey, IndexPath, Input, Value};
 
 use super::CompiledBinding;
 
@@ -78,11 +81,19 @@ impl BindingSet {
 struct Group {
     /// Into [`BindingIndex::paths`].
     path: u32,
-    /// Positions of the bindings grouped by a term with this key, ascending.
-    by_key: HashMap<IndexKey, Box<[u32]>>,
+    /// Positions of the bindings grouped by a term with this string, ascending.
+    strs: HashMap<Arc<str>, Members>,
+    /// Positions of the bindings grouped by a term with this array of strings, ascending.
+    lists: ListKeys,
     /// Every binding of the group, ascending.
     members: Box<[u32]>,
 }
+
+/// Positions of bindings, ascending.
+type Members = Box<[u32]>;
+
+/// Paths whose values [`BindingIndex::candidates`] keeps on the stack.
+const SMALL: usize = 8;
 
 /// A term of a binding: (index into [`BindingIndex::paths`], the literal).
 type Term = (u32, IndexKey);
@@ -94,8 +105,8 @@ struct GroupBuilder {
     members: Vec<u32>,
 }
 
-/// A path's key on one event, or its failure.
-type PathValue = Result<Option<IndexKey>, IndexError>;
+/// A path's value on one event (borrowed from it), or its failure.
+type PathValue<'a> = Result<Value<'a>, IndexError>;
 
 /// The index of one namespace's bindings (see the module doc).
 #[derive(Debug, Default)]
@@ -191,14 +202,23 @@ impl BindingIndex {
             paths: paths.into(),
             groups: groups
                 .into_iter()
-                .map(|g| Group {
-                    path: g.path,
-                    by_key: g
-                        .by_key
-                        .into_iter()
-                        .map(|(k, v)| (k, v.into_boxed_slice()))
-                        .collect(),
-                    members: g.members.into(),
+                .map(|g| {
+                    let (mut strs, mut lists) = (HashMap::new(), ListKeys::default());
+                    for (k, v) in g.by_key {
+                        match k {
+                            IndexKey::Str(s) => strs.insert(s, v.into_boxed_slice()),
+                            IndexKey::StrList(l) => {
+                                lists.insert(l, v.into_boxed_slice());
+                                None
+                            }
+                        };
+                    }
+                    Group {
+                        path: g.path,
+                        strs,
+                        lists,
+                        members: g.members.into(),
+                    }
                 })
                 .collect(),
             others: others.into(),
@@ -222,17 +242,24 @@ impl BindingIndex {
         if self.groups.is_empty() || !indexable(input) {
             return None;
         }
-        let mut values: Vec<Option<PathValue>> = vec![None; self.paths.len()];
-        let mut out = Vec::with_capacity(self.always.len() + 4);
-        out.extend_from_slice(&self.always);
+        // The paths' values, evaluated on first use; on the stack for a few paths.
+        let n = self.paths.len();
+        let mut small: [Option<PathValue<'_>>; SMALL] = std::array::from_fn(|_| None);
+        let mut large = Vec::new();
+        let values: &mut [Option<PathValue<'_>>] = if n <= SMALL {
+            &mut small[..n]
+        } else {
+            large.resize(n, None);
+            &mut large
+        };
+        let mut out = self.always.to_vec();
         for g in self.groups.iter() {
-            let members: &[u32] = match self.value(g.path, input, &mut values) {
-                Ok(Some(k)) => g.by_key.get(k).map_or(&[], |m| m),
-                Ok(None) => &[],
+            let members: &[u32] = match self.value(g.path, input, values) {
+                Ok(v) => g.with_key(v),
                 Err(IndexError::PathFails) => &g.members,
             };
             for &pos in members {
-                if self.other_terms_may_hold(pos, input, &mut values) {
+                if self.other_terms_may_hold(pos, input, values) {
                     out.push(pos);
                 }
             }
@@ -242,21 +269,21 @@ impl BindingIndex {
     }
 
     /// The value of path `path` on this event, evaluated on first use.
-    fn value<'v>(
+    fn value<'a, 'v>(
         &self,
         path: u32,
-        input: &Input<'_>,
-        values: &'v mut [Option<PathValue>],
-    ) -> &'v PathValue {
-        values[path as usize].get_or_insert_with(|| self.paths[path as usize].key(input))
+        input: &Input<'a>,
+        values: &'v mut [Option<PathValue<'a>>],
+    ) -> &'v PathValue<'a> {
+        values[path as usize].get_or_insert_with(|| self.paths[path as usize].value(input))
     }
 
     /// Whether none of the other terms of binding `pos` proves its selector false.
-    fn other_terms_may_hold(
+    fn other_terms_may_hold<'a>(
         &self,
         pos: u32,
-        input: &Input<'_>,
-        values: &mut [Option<PathValue>],
+        input: &Input<'a>,
+        values: &mut [Option<PathValue<'a>>],
     ) -> bool {
         let Some(terms) = self.others.get(pos as usize) else {
             return true;
@@ -264,9 +291,70 @@ impl BindingIndex {
         terms
             .iter()
             .all(|(path, key)| match self.value(*path, input, values) {
-                Ok(v) => v.as_ref() == Some(key),
+                Ok(v) => key.matches(v),
                 Err(IndexError::PathFails) => true,
             })
+    }
+}
+
+impl Group {
+    /// The members whose literal equals `v` (none when `v` is neither a string nor an array
+    /// of strings). A string is looked up in place; only an array builds its key.
+    fn with_key(&self, v: &Value<'_>) -> &[u32] {
+        match v.as_str() {
+            Some(s) => self.strs.get(s).map_or(&[], |m| m),
+            None => self.lists.get(v),
+        }
+    }
+}
+
+/// Arrays of strings, found by a hash of their elements, so a JSON array is looked up in
+/// place.
+#[derive(Debug, Default)]
+struct ListKeys {
+    hasher: RandomState,
+    /// Hash → the keys (`IndexKey::StrList`) with that hash and their members.
+    by_hash: HashMap<u64, Vec<(IndexKey, Members)>>,
+}
+
+impl ListKeys {
+    fn hash<'s>(&self, len: usize, items: impl Iterator<Item = &'s str>) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        h.write_usize(len);
+        for s in items {
+            // 0xff never occurs in UTF-8: the encoding is prefix-free.
+            h.write(s.as_bytes());
+            h.write_u8(0xff);
+        }
+        h.finish()
+    }
+
+    fn insert(&mut self, key: Box<[Arc<str>]>, members: Members) {
+        let h = self.hash(key.len(), key.iter().map(|s| &**s));
+        self.by_hash
+            .entry(h)
+            .or_default()
+            .push((IndexKey::StrList(key), members));
+    }
+
+    /// The members whose array equals `v` (see [`IndexKey::matches`]).
+    fn get(&self, v: &Value<'_>) -> &[u32] {
+        if self.by_hash.is_empty() {
+            return &[];
+        }
+        let h = match v {
+            Value::JsonArray(a) if a.iter().all(serde_json::Value::is_string) => {
+                self.hash(a.len(), a.iter().filter_map(serde_json::Value::as_str))
+            }
+            Value::List(l) if l.items.iter().all(|x| x.as_str().is_some()) => {
+                self.hash(l.items.len(), l.items.iter().filter_map(Value::as_str))
+            }
+            _ => return &[],
+        };
+        self.by_hash
+            .get(&h)
+            .and_then(|keys| keys.iter().find(|(k, _)| k.matches(v)))
+            .map_or(&[], |(_, m)| m)
     }
 }
 

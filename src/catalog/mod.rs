@@ -4,8 +4,9 @@
 //! backend would feed watch results the same way) and returns nothing: [`Catalog::apply`]
 //! compiles every binding once and swaps the new state in. Readers get immutable snapshots:
 //! compiled and indexed bindings per namespace in a `DashMap<namespace, Arc<BindingSet>>` (the
-//! selector index is built here, once per namespace; one insert per namespace on change), templates and auth behind `ArcSwap`, and the parsed webhook clients
-//! per namespace ([`Webhooks`]). Nothing here does I/O.
+//! selector index is built here, once per namespace; one insert per namespace on change),
+//! templates and auth behind `ArcSwap`, and the parsed webhook clients per namespace
+//! ([`Webhooks`]). Nothing here does I/O.
 
 mod access;
 #[cfg(test)]

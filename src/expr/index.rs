@@ -237,11 +237,14 @@ impl IndexPath {
     /// or an array of strings, `Ok(None)` when it equals no literal a term compares with,
     /// `Err` when evaluating the path fails.
     pub fn key(&self, input: &Input<'_>) -> Result<Option<IndexKey>, IndexError> {
+        self.value(input).map(|v| IndexKey::of_value(&v))
+    }
+
+    /// This path's value on `input` (borrowed from it), or `Err` when evaluating it fails.
+    /// Compare it with a literal with [`IndexKey::matches`], without building a key.
+    pub fn value<'a>(&self, input: &Input<'a>) -> Result<Value<'a>, IndexError> {
         let mut frame = Frame::new(input, 0);
-        match eval(&self.op, &mut frame) {
-            Ok(v) => Ok(IndexKey::of_value(&v)),
-            Err(_) => Err(IndexError::PathFails),
-        }
+        eval(&self.op, &mut frame).map_err(|_| IndexError::PathFails)
     }
 }
 
@@ -301,6 +304,30 @@ impl IndexKey {
             _ => None,
         };
         items.map(IndexKey::StrList)
+    }
+
+    /// Whether `v` equals this literal, as `Op::EqStr` and `Op::EqStrList` compare
+    /// (`IndexKey::of_value(v) == Some(self)`, without building a key).
+    pub fn matches(&self, v: &Value<'_>) -> bool {
+        match self {
+            IndexKey::Str(s) => v.as_str() == Some(&**s),
+            IndexKey::StrList(list) => match v {
+                Value::JsonArray(a) => {
+                    a.len() == list.len()
+                        && a.iter()
+                            .zip(list.iter())
+                            .all(|(j, s)| j.as_str() == Some(&**s))
+                }
+                Value::List(l) => {
+                    l.items.len() == list.len()
+                        && l.items
+                            .iter()
+                            .zip(list.iter())
+                            .all(|(x, s)| x.as_str() == Some(&**s))
+                }
+                _ => false,
+            },
+        }
     }
 }
 

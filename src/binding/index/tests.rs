@@ -337,3 +337,50 @@ fn bindings_without_terms_always_run_and_order_is_kept() {
     let ev = event("ns", "d", json!({}), json!({"a": "z"}));
     assert_eq!(names(plan(&ev, &set, &Ctx)), vec!["b1", "b6"]);
 }
+
+#[test]
+fn arrays_of_strings_are_looked_up_in_place() {
+    let events = ["push", "pull_request", "issues", "push"];
+    let bindings: Vec<_> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| binding(i * 5, &format!("metadata[\"x-github-event\"] == [\"{e}\"]")))
+        .chain([binding(
+            20,
+            "metadata[\"x-github-event\"] == [\"push\", \"issues\"]",
+        )])
+        .collect();
+    let set = BindingSet::new(bindings);
+    let candidates = |metadata: Json| {
+        let payload = json!({});
+        let input = Input {
+            namespace: "ns",
+            discriminator: "",
+            metadata: &metadata,
+            payload: &payload,
+        };
+        set.index().candidates(&input)
+    };
+    assert_eq!(
+        candidates(json!({"x-github-event": ["push"]})),
+        Some(vec![0, 3])
+    );
+    assert_eq!(
+        candidates(json!({"x-github-event": ["issues"]})),
+        Some(vec![2])
+    );
+    assert_eq!(
+        candidates(json!({"x-github-event": ["push", "issues"]})),
+        Some(vec![4])
+    );
+    assert_eq!(
+        candidates(json!({"x-github-event": ["issues", "push"]})),
+        Some(vec![])
+    );
+    assert_eq!(candidates(json!({"x-github-event": "push"})), Some(vec![]));
+    assert_eq!(
+        candidates(json!({"x-github-event": ["push", 1]})),
+        Some(vec![])
+    );
+    assert_eq!(candidates(json!({})), Some(vec![]));
+}

@@ -212,3 +212,45 @@ fn only_object_payloads_and_metadata_are_indexable() {
         assert_eq!(indexable(&input), want, "{payload} {metadata}");
     }
 }
+
+#[test]
+fn matching_a_value_is_comparing_its_key() {
+    let json = [
+        json!("x"),
+        json!(""),
+        json!(["x"]),
+        json!(["x", "y"]),
+        json!(["y", "x"]),
+        json!([]),
+        json!(["x", 1]),
+        json!(1),
+        json!(null),
+        json!({"x": "x"}),
+    ];
+    let mut values: Vec<Value<'_>> = json.iter().map(Value::from_json).collect();
+    values.push(Value::string("x"));
+    values.push(Value::list(vec![Value::string("x"), Value::Str("y")]));
+    values.push(Value::list(vec![Value::string("x"), Value::Int(1)]));
+    values.push(Value::Bytes(Arc::from(&b"x"[..])));
+    let keys = [
+        s("x"),
+        s(""),
+        s("y"),
+        list(&["x"]),
+        list(&["x", "y"]),
+        list(&["y", "x"]),
+        list(&[]),
+    ];
+    for v in &values {
+        for k in &keys {
+            assert_eq!(
+                k.matches(v),
+                IndexKey::of_value(v).as_ref() == Some(k),
+                "{v:?} {k:?}"
+            );
+        }
+    }
+    assert!(s("x").matches(&Value::string("x")));
+    assert!(list(&["x", "y"]).matches(&values[11]));
+    assert!(!s("x").matches(&Value::Bytes(Arc::from(&b"x"[..]))));
+}
