@@ -134,7 +134,7 @@ async fn handle(
     let grants = match (&state.kube_auth, &caller) {
         (Some(kube), Caller::Client { identity, .. }) => {
             let bindings = state.catalog.bindings(&namespace);
-            let bindings = bindings.as_deref().unwrap_or(&[]);
+            let bindings = bindings.as_deref().map_or(&[][..], |b| b.bindings());
             let grants = crate::auth::kube::resolve(kube, identity, &namespace, bindings)
                 .await
                 .map_err(super::review_failed)?;
