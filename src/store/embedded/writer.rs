@@ -3,9 +3,11 @@
 //! Takes write operations (create a workflow, record a binding error), each with a tokio
 //! oneshot for its answer, over a bounded channel of [`QUEUE_OPS`]; a sender finding it full
 //! waits (asynchronously) for room, nothing is dropped. The thread blocks for the first
-//! operation, takes up to [`MAX_BATCH_OPS`] − 1 more that are already waiting, applies them in
-//! arrival order inside **one** redb write transaction and commits it once, durably. Only
-//! then does it answer each operation, so an acknowledged write survives a crash.
+//! operation, takes up to [`MAX_BATCH_OPS`] − 1 more that are already waiting (yielding once
+//! when the queue looks empty, so a burst of senders lands in one batch rather than one
+//! alone followed by the rest), applies them in arrival order inside **one** redb write
+//! transaction and commits it once, durably. Only then does it answer each operation, so an
+//! acknowledged write survives a crash.
 //!
 //! Outcomes are per operation and exact: each create sees the creates before it in the same
 //! batch, so two creates of one name behave as if they ran one after the other (the second is
@@ -148,11 +150,23 @@ fn run(db: Arc<Database>, mut rx: mpsc::Receiver<Op>) {
             replies.push(op.reply);
         };
         push(first);
-        for _ in 1..MAX_BATCH_OPS {
-            match rx.try_recv() {
-                Ok(op) => push(op),
-                Err(_) => break,
-            }
+        let mut taken = 1;
+        while taken < MAX_BATCH_OPS {
+            let op = match rx.try_recv() {
+                Ok(op) => op,
+                // The writers answered by the last commit send their next operations in a
+                // burst, and the first of them woke this thread: give the rest of the burst
+                // one chance to land (a yield, not a timed wait) before committing without it.
+                Err(_) => {
+                    std::thread::yield_now();
+                    match rx.try_recv() {
+                        Ok(op) => op,
+                        Err(_) => break,
+                    }
+                }
+            };
+            push(op);
+            taken += 1;
         }
         match state.apply(items) {
             Ok(results) => {
