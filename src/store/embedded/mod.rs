@@ -6,7 +6,7 @@
 //! and the last good state stays in force. Created Workflows and binding-error records are
 //! written to `<data-dir>/flowgate.redb` and survive restarts.
 //!
-//! Writes go through one writer thread ([`writer`]) that groups the creates and records
+//! Writes go through one writer thread (`writer.rs`) that groups the creates and records
 //! waiting at the same moment into one durable transaction (group commit), so concurrent
 //! writers share a commit instead of queueing for one each; every write is acknowledged only
 //! after its transaction is on disk. Reads (`list_*`, `get_workflow`) are concurrent read
