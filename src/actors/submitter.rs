@@ -14,7 +14,8 @@
 //!   all, as the Kubernetes API server does for `generateName`; an existing object is never
 //!   overwritten. A name the binding set keeps Argo's behaviour: AlreadyExists is that
 //!   binding's error. Every binding error is logged and recorded.
-//! - **Replies:** a [`DispatchOutcome`] on the event's reply channel, then releases its permit.
+//! - **Replies:** releases the event's permit, then sends a [`DispatchOutcome`] on its reply
+//!   channel (so an answered event no longer counts as in flight).
 //! - **Mailbox:** `--event-operation-queue-size`, on its own arbiter (thread). Matchers use
 //!   `try_send`; the admission bound keeps the mailbox from filling.
 
@@ -165,10 +166,12 @@ impl Inner {
                 }
             }
         }
+        // The slot is free before the caller hears back, so whoever sees the answer also
+        // sees the event out of `flowgate_events_in_flight`.
+        drop(permit);
         if let Some(tx) = reply {
             let _ = tx.send(outcome);
         }
-        drop(permit);
     }
 
     /// Creates `wf`; `name_generated` allows drawing a new name when the name is taken.
