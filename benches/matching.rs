@@ -1,9 +1,11 @@
-//! Matching one event against 1, 100, 1 000 and 10 000 bindings in its namespace, 1 or 10 of them matching: the Matcher's pure work (every selector, then the Workflows of the matches).
+//! Matching one event against 1, 100, 1 000 and 10 000 bindings in its namespace, none, 1 or 10 of them matching: the Matcher's pure work (the selectors, then the Workflows of the matches), with the selector index and without it.
 //!
 //! The catalog is built as the server builds it (generated YAML → `ManifestSet` →
 //! `Catalog::apply`), and the timed step is what `Matcher` does per event: look up the
 //! namespace's compiled bindings, take a dispatch context, and run `binding::dispatch::plan`
-//! (selectors, template lookup, RBAC checks, metadata and parameter expressions, names).
+//! (the selectors the index does not rule out, template lookup, RBAC checks, metadata and
+//! parameter expressions, names). The `_unindexed` variants run `binding::dispatch::plan_all`
+//! instead, which evaluates every selector.
 
 mod common;
 
@@ -15,7 +17,7 @@ use flowgate::binding::dispatch;
 fn matching(c: &mut Criterion) {
     let mut g = c.benchmark_group("matching");
     for n in [1usize, 100, 1_000, 10_000] {
-        for m in [1usize, 10] {
+        for m in [0usize, 1, 10] {
             if m > n {
                 continue;
             }
@@ -28,13 +30,32 @@ fn matching(c: &mut Criterion) {
             );
             assert_eq!(planned.len(), m, "{planned:?}");
             assert!(planned.iter().all(|p| p.result.is_ok()), "{planned:?}");
-            // Throughput in bindings evaluated, so criterion also prints bindings/s.
+            let unindexed = dispatch::plan_all(
+                &event,
+                catalog.bindings(common::NAMESPACE).unwrap().bindings(),
+                &catalog.dispatch_context(),
+            );
+            let names =
+                |p: &[dispatch::Planned]| p.iter().map(|p| p.binding.clone()).collect::<Vec<_>>();
+            assert_eq!(names(&unindexed), names(&planned));
+            // Throughput in bindings in the namespace, so criterion also prints bindings/s.
             g.throughput(Throughput::Elements(n as u64));
             g.bench_function(BenchmarkId::new(format!("{m}_match"), n), |b| {
                 b.iter(|| {
                     let bindings = catalog.bindings(black_box(common::NAMESPACE)).unwrap();
                     let planned =
                         dispatch::plan(black_box(&event), &bindings, &catalog.dispatch_context());
+                    black_box(planned)
+                })
+            });
+            g.bench_function(BenchmarkId::new(format!("{m}_match_unindexed"), n), |b| {
+                b.iter(|| {
+                    let bindings = catalog.bindings(black_box(common::NAMESPACE)).unwrap();
+                    let planned = dispatch::plan_all(
+                        black_box(&event),
+                        bindings.bindings(),
+                        &catalog.dispatch_context(),
+                    );
                     black_box(planned)
                 })
             });

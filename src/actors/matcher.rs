@@ -3,8 +3,9 @@
 //! - **State:** the shared [`Catalog`] (compiled bindings per namespace, templates,
 //!   permissions), read through `Arc` snapshots, and the Submitter's address.
 //! - **Accepts:** [`Match`], replying `()`.
-//! - **Does:** [`binding::dispatch::plan`](crate::binding::dispatch::plan): selectors,
-//!   template lookups, permissions, metadata and parameters, all from memory.
+//! - **Does:** [`binding::dispatch::plan`](crate::binding::dispatch::plan): the selectors the
+//!   namespace's index does not rule out, template lookups, permissions, metadata and
+//!   parameters, all from memory.
 //! - **Sends:** one [`SubmitBatch`] per event with at least one outcome, with `try_send`, to the
 //!   Submitter on its own thread. An event without outcomes is answered here.
 //! - **Mailbox:** `--event-operation-queue-size`; the Dispatcher uses `try_send` and tries the

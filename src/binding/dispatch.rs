@@ -2,8 +2,10 @@
 //!
 //! Takes an [`Event`], the namespace's compiled bindings and a [`Context`]; returns one
 //! [`Planned`] per binding that matched or failed (bindings whose selector is false, or that
-//! have no `submit`, produce nothing). Every binding is evaluated, in order; an error in one
-//! does not stop the next. The steps and error texts follow `server/event/dispatch/operation.go`
+//! have no `submit`, produce nothing). [`plan`] evaluates the bindings the namespace's
+//! [`BindingIndex`](super::index::BindingIndex) does not rule out, and [`plan_all`] every
+//! binding, with the same outcomes; bindings are evaluated in order, and an error in one does
+//! not stop the next. The steps and error texts follow `server/event/dispatch/operation.go`
 //! (spec §5–7); the name is chosen here, once, so a retried create reuses it. A name drawn from
 //! `generateName` is marked as such ([`Planned::name_generated`]) so that a collision with
 //! another object can be redrawn.
@@ -15,9 +17,9 @@ use crate::model::{Parameter, Workflow, WorkflowTemplateRef};
 use crate::store::EVENT_ID_ANNOTATION;
 
 use super::{
-    ACTION_LABEL, BINDING_LABEL, CLUSTER_TEMPLATE_LABEL, CREATOR_EMAIL_LABEL, CREATOR_LABEL,
-    CREATOR_USERNAME_LABEL, Caller, CompiledBinding, CompiledMetadata, DELIVERY_ID_ANNOTATION,
-    Event, INSTANCE_LABEL, TEMPLATE_LABEL, random_suffix,
+    ACTION_LABEL, BINDING_LABEL, BindingSet, CLUSTER_TEMPLATE_LABEL, CREATOR_EMAIL_LABEL,
+    CREATOR_LABEL, CREATOR_USERNAME_LABEL, Caller, CompiledBinding, CompiledMetadata,
+    DELIVERY_ID_ANNOTATION, Event, INSTANCE_LABEL, TEMPLATE_LABEL, random_suffix,
 };
 
 /// The part of a (Cluster)WorkflowTemplate dispatch reads, extracted at load time.
@@ -130,18 +132,47 @@ fn check(
     }
 }
 
-/// Evaluates every binding against `event`, in order.
-pub fn plan(event: &Event, bindings: &[CompiledBinding], ctx: &dyn Context) -> Vec<Planned> {
-    let input = Input {
+/// Evaluates the bindings of `bindings` that its index does not rule out for `event`, in
+/// order: the same outcomes as [`plan_all`], as the index only skips selectors that are
+/// `false` (see [`super::index`]).
+pub fn plan(event: &Event, bindings: &BindingSet, ctx: &dyn Context) -> Vec<Planned> {
+    let input = input_of(event);
+    match bindings.index().candidates(&input) {
+        Some(positions) => plan_each(
+            event,
+            &input,
+            positions
+                .iter()
+                .filter_map(|&i| bindings.bindings().get(i as usize)),
+            ctx,
+        ),
+        None => plan_each(event, &input, bindings.iter(), ctx),
+    }
+}
+
+/// Evaluates every binding against `event`, in order, without the index.
+pub fn plan_all(event: &Event, bindings: &[CompiledBinding], ctx: &dyn Context) -> Vec<Planned> {
+    plan_each(event, &input_of(event), bindings.iter(), ctx)
+}
+
+fn input_of(event: &Event) -> Input<'_> {
+    Input {
         namespace: &event.namespace,
         discriminator: &event.discriminator,
         metadata: &event.metadata,
         payload: &event.payload,
-    };
+    }
+}
+
+fn plan_each<'b>(
+    event: &Event,
+    input: &Input<'_>,
+    bindings: impl Iterator<Item = &'b CompiledBinding>,
+    ctx: &dyn Context,
+) -> Vec<Planned> {
     bindings
-        .iter()
         .filter_map(|b| {
-            dispatch_one(event, &input, b, ctx)
+            dispatch_one(event, input, b, ctx)
                 .transpose()
                 .map(|result| Planned::new(b.name.clone(), result))
         })

@@ -1,12 +1,25 @@
 //! WorkflowEventBindings, compiled once, and the pure step that turns an event into Workflows.
 //!
 //! Takes a [`WorkflowEventBinding`] (at load time) and returns a [`CompiledBinding`] whose every
-//! expression is already compiled, so no expression is compiled per event. At event time
-//! [`dispatch::plan`] takes an [`Event`], the namespace's compiled bindings and a
-//! [`dispatch::Context`] (template cache, permissions, instance id) and returns, per binding,
-//! either a Workflow to create or Argo's exact error text. No I/O happens here.
+//! expression is already compiled, so no expression is compiled per event; a namespace's
+//! bindings are kept together with their selector index ([`BindingSet`], [`index`]). At event
+//! time [`dispatch::plan`] takes an [`Event`], the namespace's [`BindingSet`] and a
+//! [`dispatch::Context`] (template cache, permissions, instance id) and returns, per binding
+//! that matched or failed, either a Workflow to create or Argo's exact error text. No I/O
+//! happens here.
+//!
+//! Not every selector runs: the index finds, per event, the bindings whose selector can be
+//! true or fail, from the literal comparisons their selectors start with
+//! (`payload.repository.full_name == "acme/x"`), so an event costs one evaluation per distinct
+//! compared path plus the bindings that can match, not one selector per binding. This is
+//! exact: a selector is skipped only when one of its `&&` conjuncts is a comparison the event
+//! makes false and every conjunct before it can neither fail nor yield a non-bool, so the
+//! selector is `false` without error and the binding would produce nothing
+//! ([`crate::expr::index`] gives the argument). [`dispatch::plan_all`] runs every selector,
+//! with the same outcomes.
 
 pub mod dispatch;
+pub mod index;
 mod names;
 #[cfg(test)]
 mod tests;
@@ -19,6 +32,7 @@ use crate::auth::token::Identity;
 use crate::expr::{EnvKind, Expression};
 use crate::model::{WorkflowEventBinding, WorkflowTemplateRef};
 
+pub use index::BindingSet;
 pub use names::random_suffix;
 
 /// Label naming the WorkflowTemplate a workflow came from.
@@ -223,5 +237,5 @@ impl CompiledBinding {
     }
 }
 
-/// The compiled bindings of one namespace, shared read-only with every matcher.
-pub type NamespaceBindings = Arc<[CompiledBinding]>;
+/// The compiled and indexed bindings of one namespace, shared read-only with every matcher.
+pub type NamespaceBindings = Arc<BindingSet>;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use super::dispatch::{Context, Planned, TemplateInfo, plan};
+use super::dispatch::{Context, Planned, TemplateInfo};
 use super::*;
 use crate::auth::token::Identity;
 use crate::model::WorkflowEventBinding;
@@ -64,6 +64,11 @@ impl Context for Fake {
     fn instance_id(&self) -> Option<&str> {
         self.instance_id.as_deref()
     }
+}
+
+/// Plans through the index, as the Matcher does.
+fn plan(event: &Event, bindings: &[CompiledBinding], ctx: &dyn Context) -> Vec<Planned> {
+    dispatch::plan(event, &BindingSet::new(bindings.to_vec()), ctx)
 }
 
 fn compile(yaml: &str) -> CompiledBinding {

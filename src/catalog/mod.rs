@@ -3,9 +3,10 @@
 //! Takes a [`ManifestSet`] (from the embedded backend's manifest folders; a Kubernetes
 //! backend would feed watch results the same way) and returns nothing: [`Catalog::apply`]
 //! compiles every binding once and swaps the new state in. Readers get immutable snapshots:
-//! compiled bindings per namespace in a `DashMap<namespace, Arc<[CompiledBinding]>>` (one insert
-//! per namespace on change), templates and auth behind `ArcSwap`, and the parsed webhook clients
-//! per namespace ([`Webhooks`]). Nothing here does I/O.
+//! compiled and indexed bindings per namespace in a `DashMap<namespace, Arc<BindingSet>>` (the
+//! selector index is built here, once per namespace; one insert per namespace on change),
+//! templates and auth behind `ArcSwap`, and the parsed webhook clients per namespace
+//! ([`Webhooks`]). Nothing here does I/O.
 
 mod access;
 #[cfg(test)]
@@ -20,7 +21,9 @@ use arc_swap::ArcSwap;
 use dashmap::DashMap;
 
 use crate::binding::dispatch::{Context, TemplateInfo};
-use crate::binding::{BindingError, Caller, CompiledBinding, INSTANCE_LABEL, NamespaceBindings};
+use crate::binding::{
+    BindingError, BindingSet, Caller, CompiledBinding, INSTANCE_LABEL, NamespaceBindings,
+};
 use crate::model::{
     ClusterWorkflowTemplate, Kind, WorkflowEventBinding, WorkflowTemplate, WorkflowTemplateRef,
 };
@@ -279,7 +282,7 @@ impl Catalog {
         self.webhooks.apply(&set);
         self.bindings.retain(|ns, _| by_ns.contains_key(ns));
         for (ns, list) in by_ns {
-            self.bindings.insert(ns, list.into());
+            self.bindings.insert(ns, Arc::new(BindingSet::new(list)));
         }
         self.objects.store(Arc::new(set));
         self.loaded.store(true, Ordering::Release);

@@ -125,7 +125,7 @@ impl Expression {
     /// The program, once the expression type-checks for this payload's kind (checked and
     /// compiled on first use).
     #[inline]
-    fn program(&self, payload: &serde_json::Value) -> Result<&Program, ExprError> {
+    pub(super) fn program(&self, payload: &serde_json::Value) -> Result<&Program, ExprError> {
         let checked =
             self.inner.checked[kind_index(payload)].get_or_init(|| self.check_for(payload));
         if let Err(e) = checked {

@@ -6,7 +6,8 @@
 //! [`compile`] (a tree of resolved operations) → [`eval`] (with [`builtins`], [`ops`],
 //! [`sprig`], [`jsonpath`], bounded by [`limits`]). [`argo`] wraps it in Argo's selector,
 //! parameter and metadata semantics; [`gofmt`] reproduces Go's text encodings; [`cli`] is
-//! `flowgate expr`.
+//! `flowgate expr`. [`index`] finds the literal comparisons (`payload.repo == "x"`) that let a
+//! binding index skip selectors that cannot match.
 //!
 //! Takes expression sources and events ([`Input`]); returns booleans, strings or [`Value`]s,
 //! or an [`ExprError`] whose message is exactly Go's.
@@ -21,6 +22,7 @@ pub mod error;
 pub mod eval;
 pub mod fold;
 pub mod gofmt;
+pub mod index;
 pub mod jsonpath;
 pub mod lexer;
 pub mod limits;
@@ -32,4 +34,5 @@ pub mod value;
 
 pub use argo::{EnvKind, Expression, Input};
 pub use error::{ExprError, Phase};
+pub use index::{IndexError, IndexKey, IndexPath, IndexTerm};
 pub use value::Value;

@@ -4,10 +4,11 @@
 //! queued (asynchronous dispatch, the default) or once its workflows exist (synchronous),
 //! or an Argo-shaped error. Steps: read the body (capped by `--max-body-bytes`, 413 past
 //! it) and check a provider webhook signature when there is no `Authorization` header
-//! ([`webhook`]: Argo's 403 on the webhook path), authenticate (401), authorize `list workfloweventbindings` in the namespace (403),
-//! build `metadata` and parse the JSON body (400), take an admission slot and hand the
-//! event to this thread's Dispatcher with `try_send` (503 + `Retry-After` when full or
-//! shutting down). The body is always read before answering, so keep-alive connections
+//! ([`webhook`]: Argo's 403 on the webhook path), authenticate (401), authorize
+//! `list workfloweventbindings` in the namespace (403), take an admission slot (503 +
+//! `Retry-After` when the queue is full or the server is shutting down), build `metadata` and
+//! parse the JSON body (400, releasing the slot), and hand the event to this thread's
+//! Dispatcher with `try_send`. The body is always read before answering, so keep-alive connections
 //! survive rejections.
 
 use actix::Addr;
@@ -121,13 +122,19 @@ async fn handle(
         None,
     )
     .await?;
+    // The slot is taken before the body is parsed, so a full queue sheds load without paying
+    // for the parse; a bad body then releases it (400).
+    let permit = state.admission.try_acquire().map_err(|e| match e {
+        Rejected::Full => ApiError::unavailable("operation queue full"),
+        Rejected::Draining => ApiError::unavailable("server is shutting down"),
+    })?;
     let metadata = event_metadata(req.headers(), req.peer_addr().map(|a| a.ip()))
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let payload = parse_payload(&body)?;
     let grants = match (&state.kube_auth, &caller) {
         (Some(kube), Caller::Client { identity, .. }) => {
             let bindings = state.catalog.bindings(&namespace);
-            let bindings = bindings.as_deref().unwrap_or(&[]);
+            let bindings = bindings.as_deref().map_or(&[][..], |b| b.bindings());
             let grants = crate::auth::kube::resolve(kube, identity, &namespace, bindings)
                 .await
                 .map_err(super::review_failed)?;
@@ -136,10 +143,6 @@ async fn handle(
         _ => None,
     };
 
-    let permit = state.admission.try_acquire().map_err(|e| match e {
-        Rejected::Full => ApiError::unavailable("operation queue full"),
-        Rejected::Draining => ApiError::unavailable("server is shutting down"),
-    })?;
     let id = uuid::Uuid::new_v4().to_string();
     let event = Event {
         id: id.clone(),

@@ -5,7 +5,7 @@
 //! core, as `flowgate serve`); prints `baseline listening on http://ADDR` as its first stdout
 //! line, then serves until SIGTERM or SIGINT. Same actix-web version, worker count, body limit
 //! (2 MiB) and keep-alive defaults as flowgate's server, so the ratio of the two in one run
-//! is what flowgate's own work costs. Run: `cargo run --release --example baseline`.
+//! is what flowgate's own work costs. Run: `cargo run --release -p flowgate-baseline`.
 
 use std::io::Write;
 
