@@ -5,7 +5,8 @@
 //! embedded store. Each event carries a reply channel (synchronous mode) so the time covers
 //! admission → Dispatcher → Matcher (100 bindings, 1 matching) → Submitter → redb commit →
 //! reply. The `stage/*` benches time the pieces alone: JSON parse of the ~1 KB body, token
-//! lookup, matching, and one workflow write.
+//! lookup, matching, and one workflow write. `store/create_workflow/{1,64,1024}_concurrent`
+//! times workflow writes with that many creates in flight at once.
 
 mod common;
 
@@ -194,9 +195,55 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
+/// Concurrent writers on the embedded store alone: `N` creates in flight at once (as many
+/// Submitter futures would have), each a distinct workflow. Measures what one write costs when
+/// writes overlap, which is where commits can be shared.
+fn concurrent_creates(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let system = actix_rt::System::new();
+    let store = EmbeddedStore::open(dir.path()).expect("open redb");
+    let catalog = common::catalog(BINDINGS, 1);
+    let event = common::push_event(&catalog, 0);
+    let planned = dispatch::plan(
+        &event,
+        &catalog.bindings(common::NAMESPACE).unwrap(),
+        &catalog.dispatch_context(),
+    );
+    let wf: Workflow = planned[0].result.clone().expect("a workflow");
+    let n = AtomicUsize::new(0);
+    let mut g = c.benchmark_group("store");
+    g.throughput(Throughput::Elements(1));
+    for in_flight in [1usize, 64, 1024] {
+        g.bench_function(format!("create_workflow/{in_flight}_concurrent"), |b| {
+            b.iter_custom(|iters| {
+                let batch: Vec<Workflow> = (0..iters)
+                    .map(|_| {
+                        let mut w = wf.clone();
+                        w.metadata.name = format!("conc-{}", n.fetch_add(1, Ordering::Relaxed));
+                        w
+                    })
+                    .collect();
+                system.block_on(async {
+                    let start = Instant::now();
+                    futures_util::stream::iter(batch)
+                        .for_each_concurrent(in_flight, |w| {
+                            let store = &store;
+                            async move {
+                                store.create_workflow(w).await.expect("stored");
+                            }
+                        })
+                        .await;
+                    start.elapsed()
+                })
+            })
+        });
+    }
+    g.finish();
+}
+
 criterion_group! {
     name = benches;
     config = common::criterion();
-    targets = pipeline
+    targets = pipeline, concurrent_creates
 }
 criterion_main!(benches);

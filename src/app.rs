@@ -82,7 +82,10 @@ impl Application {
         let (store, watch, kube_auth): (Arc<dyn Store>, Source, Option<Arc<KubeAuth>>) =
             match settings.backend {
                 Backend::Embedded => (
-                    Arc::new(EmbeddedStore::open(&settings.data_dir)?),
+                    Arc::new(EmbeddedStore::open_with_cache(
+                        &settings.data_dir,
+                        settings.db_cache_bytes,
+                    )?),
                     Source::Manifests(watch::start(
                         settings.manifests.clone(),
                         catalog.clone(),

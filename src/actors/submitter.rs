@@ -8,8 +8,14 @@
 //! - **Does:** for each planned workflow, waits for a rate-limit token and creates it, retrying
 //!   transient errors with exponential backoff (5 attempts from 10 ms). The name was chosen
 //!   before the first attempt, and the store treats our own object as success, so a retry
-//!   never duplicates a workflow. Every binding error is logged and recorded.
-//! - **Replies:** a [`DispatchOutcome`] on the event's reply channel, then releases its permit.
+//!   never duplicates a workflow. When the name was drawn from `generateName`
+//!   ([`Planned::name_generated`]) and the store answers AlreadyExists (another object has it),
+//!   a new suffix is drawn and the create tried again, at most [`MAX_NAME_DRAWS`] names in
+//!   all, as the Kubernetes API server does for `generateName`; an existing object is never
+//!   overwritten. A name the binding set keeps Argo's behaviour: AlreadyExists is that
+//!   binding's error. Every binding error is logged and recorded.
+//! - **Replies:** releases the event's permit, then sends a [`DispatchOutcome`] on its reply
+//!   channel (so an answered event no longer counts as in flight).
 //! - **Mailbox:** `--event-operation-queue-size`, on its own arbiter (thread). Matchers use
 //!   `try_send`; the admission bound keeps the mailbox from filling.
 
@@ -22,11 +28,16 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 use super::{DispatchOutcome, Permit, Reply};
 use crate::binding::dispatch::Planned;
+use crate::binding::random_suffix;
 use crate::metrics::Metrics;
 use crate::store::{BindingErrorRecord, Store, StoreError, now_rfc3339};
 
 /// Argo's reason for binding errors.
 pub const BINDING_ERROR_REASON: &str = "WorkflowEventBindingError";
+
+/// Most names tried for one workflow whose name comes from `generateName` (the Kubernetes API
+/// server's `maxNameGenerationCreateAttempts`).
+pub const MAX_NAME_DRAWS: u32 = 8;
 
 /// All outcomes of one event.
 #[derive(Message)]
@@ -140,7 +151,7 @@ impl Inner {
         let mut outcome = DispatchOutcome::default();
         for p in planned {
             let result = match p.result {
-                Ok(wf) => self.create(wf).await,
+                Ok(wf) => self.create(wf, p.name_generated).await,
                 Err(e) => Err(e),
             };
             match result {
@@ -155,19 +166,37 @@ impl Inner {
                 }
             }
         }
+        // The slot is free before the caller hears back, so whoever sees the answer also
+        // sees the event out of `flowgate_events_in_flight`.
+        drop(permit);
         if let Some(tx) = reply {
             let _ = tx.send(outcome);
         }
-        drop(permit);
     }
 
-    async fn create(&self, wf: crate::model::Workflow) -> Result<String, String> {
+    /// Creates `wf`; `name_generated` allows drawing a new name when the name is taken.
+    async fn create(
+        &self,
+        mut wf: crate::model::Workflow,
+        name_generated: bool,
+    ) -> Result<String, String> {
         let mut delay = self.backoff;
         let mut attempt = 1;
+        let mut draws = 1;
         loop {
             self.limiter.until_ready().await;
             match self.store.create_workflow(wf.clone()).await {
                 Ok(stored) => return Ok(stored.metadata.name),
+                Err(StoreError::AlreadyExists { .. })
+                    if name_generated && draws < MAX_NAME_DRAWS =>
+                {
+                    let taken = std::mem::replace(
+                        &mut wf.metadata.name,
+                        format!("{}{}", wf.metadata.generate_name, random_suffix()),
+                    );
+                    tracing::debug!(taken = %taken, workflow = %wf.metadata.name, draws, "generated name taken, drawing another");
+                    draws += 1;
+                }
                 Err(e) if e.is_transient() && attempt < self.attempts => {
                     tracing::debug!(workflow = %wf.metadata.name, attempt, error = %e, "transient error, retrying");
                     let jitter = delay.mul_f64(rand::random_range(0.0..0.1));
@@ -262,6 +291,17 @@ mod tests {
         w
     }
 
+    /// A workflow whose name was drawn from `generateName` `w-`.
+    fn generated(name: &str) -> Planned {
+        let mut w = wf(name);
+        w.metadata.generate_name = "w-".into();
+        Planned {
+            binding: "b".into(),
+            result: Ok(w),
+            name_generated: true,
+        }
+    }
+
     async fn run(
         script: Vec<StoreError>,
         planned: Vec<Planned>,
@@ -271,10 +311,15 @@ mod tests {
             attempts: Mutex::new(Vec::new()),
             errors: Mutex::new(Vec::new()),
         });
+        let (outcome, left) = submit(store.clone(), planned).await;
+        (outcome, store, left)
+    }
+
+    async fn submit(store: Arc<dyn Store>, planned: Vec<Planned>) -> (DispatchOutcome, usize) {
         let mut cfg = SubmitterConfig::new(1000, 1000, 4);
         cfg.backoff = Duration::from_millis(1);
         let arbiter = Arbiter::new();
-        let addr = Submitter::start_on(&arbiter.handle(), store.clone(), cfg);
+        let addr = Submitter::start_on(&arbiter.handle(), store, cfg);
         let admission = Admission::new(1);
         let (tx, rx) = oneshot::channel();
         let batch = SubmitBatch {
@@ -289,7 +334,7 @@ mod tests {
         admission.wait_idle().await;
         let left = admission.in_flight();
         arbiter.stop();
-        (outcome, store, left)
+        (outcome, left)
     }
 
     #[actix_rt::test]
@@ -301,6 +346,7 @@ mod tests {
         let planned = vec![Planned {
             binding: "b".into(),
             result: Ok(wf("w-abcde")),
+            name_generated: false,
         }];
         let (outcome, store, left) = run(script, planned).await;
         assert_eq!(
@@ -321,10 +367,12 @@ mod tests {
             Planned {
                 binding: "first".into(),
                 result: Err("failed to evaluate workflow template expression: x".into()),
+                name_generated: false,
             },
             Planned {
                 binding: "second".into(),
                 result: Ok(wf("w")),
+                name_generated: false,
             },
         ];
         let (outcome, store, _) = run(script, planned).await;
@@ -354,6 +402,7 @@ mod tests {
         let planned = vec![Planned {
             binding: "b".into(),
             result: Ok(wf("fixed")),
+            name_generated: false,
         }];
         let (outcome, store, _) = run(script, planned).await;
         assert_eq!(
@@ -361,5 +410,78 @@ mod tests {
             vec!["failed to create workflow: workflows.argoproj.io \"fixed\" already exists"]
         );
         assert_eq!(store.attempts.lock().unwrap().len(), 1);
+    }
+
+    #[actix_rt::test]
+    async fn a_taken_generated_name_is_redrawn() {
+        let script = vec![StoreError::AlreadyExists {
+            name: "w-abcde".into(),
+        }];
+        let (outcome, store, _) = run(script, vec![generated("w-abcde")]).await;
+        let attempts = store.attempts.lock().unwrap().clone();
+        assert_eq!(attempts.len(), 2);
+        assert_eq!(attempts[0], "w-abcde");
+        let second = attempts[1].strip_prefix("w-").unwrap();
+        assert_eq!(second.len(), 5, "generateName + a new 5-character suffix");
+        assert_eq!(
+            outcome,
+            DispatchOutcome {
+                created: vec![attempts[1].clone()],
+                errors: vec![]
+            }
+        );
+        assert!(store.errors.lock().unwrap().is_empty());
+    }
+
+    #[actix_rt::test]
+    async fn generated_names_are_drawn_at_most_eight_times() {
+        let taken = StoreError::AlreadyExists { name: "x".into() };
+        let script = vec![taken; MAX_NAME_DRAWS as usize + 1];
+        let (outcome, store, _) = run(script, vec![generated("w-abcde")]).await;
+        let attempts = store.attempts.lock().unwrap().clone();
+        assert_eq!(attempts.len(), MAX_NAME_DRAWS as usize);
+        assert!(attempts.iter().all(|n| n.starts_with("w-") && n.len() == 7));
+        assert_eq!(
+            outcome.errors,
+            vec!["failed to create workflow: workflows.argoproj.io \"x\" already exists"]
+        );
+        assert_eq!(store.errors.lock().unwrap().len(), 1);
+    }
+
+    #[actix_rt::test]
+    async fn a_generated_name_taken_in_the_embedded_store_gets_a_new_suffix() {
+        use crate::binding::BINDING_LABEL;
+        use crate::store::EVENT_ID_ANNOTATION;
+        use crate::store::embedded::EmbeddedStore;
+
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
+        let mut foreign = wf("w-abcde");
+        foreign
+            .metadata
+            .annotations
+            .insert(EVENT_ID_ANNOTATION.into(), "another-event".into());
+        let foreign = store.create_workflow(foreign).await.unwrap();
+        let mut ours = generated("w-abcde");
+        if let Ok(w) = ours.result.as_mut() {
+            w.metadata
+                .annotations
+                .insert(EVENT_ID_ANNOTATION.into(), "e".into());
+            w.metadata.labels.insert(BINDING_LABEL.into(), "b".into());
+        }
+        let (outcome, _) = submit(store.clone(), vec![ours]).await;
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        let [name] = &outcome.created[..] else {
+            panic!("one workflow: {outcome:?}")
+        };
+        assert_ne!(name, "w-abcde");
+        assert!(name.starts_with("w-"));
+        let stored = store.get_workflow("ns", name).await.unwrap().unwrap();
+        assert_eq!(stored.metadata.annotation(EVENT_ID_ANNOTATION), Some("e"));
+        assert_eq!(
+            store.get_workflow("ns", "w-abcde").await.unwrap(),
+            Some(foreign),
+            "the other object is untouched"
+        );
     }
 }

@@ -6,7 +6,9 @@
 //! [`BindingIndex`](super::index::BindingIndex) does not rule out, and [`plan_all`] every
 //! binding, with the same outcomes; bindings are evaluated in order, and an error in one does
 //! not stop the next. The steps and error texts follow `server/event/dispatch/operation.go`
-//! (spec §5–7); the name is chosen here, once, so a retried create reuses it.
+//! (spec §5–7); the name is chosen here, once, so a retried create reuses it. A name drawn from
+//! `generateName` is marked as such ([`Planned::name_generated`]) so that a collision with
+//! another object can be redrawn.
 
 use std::sync::Arc;
 
@@ -57,6 +59,24 @@ pub struct Planned {
     pub binding: String,
     /// The workflow to create (name chosen), or the binding's error text.
     pub result: Result<Workflow, String>,
+    /// The name was drawn here (`metadata.generateName` + [`random_suffix`]) because the
+    /// binding's `submit.metadata.name` was empty; the Submitter may draw another suffix when
+    /// the name is taken by someone else's object. A name the binding gave is never changed.
+    pub name_generated: bool,
+}
+
+impl Planned {
+    fn new(binding: String, drafted: Result<(Workflow, bool), String>) -> Planned {
+        let (result, name_generated) = match drafted {
+            Ok((wf, generated)) => (Ok(wf), generated),
+            Err(e) => (Err(e), false),
+        };
+        Planned {
+            binding,
+            result,
+            name_generated,
+        }
+    }
 }
 
 /// The Kubernetes Forbidden message for a denied request.
@@ -154,10 +174,7 @@ fn plan_each<'b>(
         .filter_map(|b| {
             dispatch_one(event, input, b, ctx)
                 .transpose()
-                .map(|result| Planned {
-                    binding: b.name.clone(),
-                    result,
-                })
+                .map(|result| Planned::new(b.name.clone(), result))
         })
         .collect()
 }
@@ -167,7 +184,7 @@ fn dispatch_one(
     input: &Input<'_>,
     b: &CompiledBinding,
     ctx: &dyn Context,
-) -> Result<Option<Workflow>, String> {
+) -> Result<Option<(Workflow, bool)>, String> {
     let matched = b.selector.selector(input).map_err(|e| {
         format!(
             "failed to evaluate workflow template expression: {}",
@@ -224,7 +241,8 @@ fn dispatch_one(
     };
     populate_metadata(&mut wf, &submit.metadata, input)?;
     let m = &mut wf.metadata;
-    if m.name.is_empty() {
+    let name_generated = m.name.is_empty();
+    if name_generated {
         m.name = format!("{}{}", m.generate_name, random_suffix());
     }
     let no_claims =
@@ -263,7 +281,7 @@ fn dispatch_one(
     }
     check(ctx, event, "create", "workflows", Some(&b.namespace), None)
         .map_err(|e| format!("failed to create workflow: {e}"))?;
-    Ok(Some(wf))
+    Ok(Some((wf, name_generated)))
 }
 
 fn param_error(name: &str, e: &ExprError) -> String {

@@ -189,6 +189,10 @@ fn workflow_skeleton_labels_and_parameters() {
     let m = &wf.metadata;
     assert_eq!(m.namespace, "my-ns");
     assert_eq!(m.generate_name, "my-wft-");
+    assert!(
+        planned[0].name_generated,
+        "no submit.metadata.name: drawn here"
+    );
     let suffix = m.name.strip_prefix("my-wft-").unwrap();
     assert_eq!(suffix.len(), 5);
     assert!(
@@ -237,6 +241,7 @@ fn cluster_template_and_fixed_name() {
     let planned = plan(&event(), &[b], &Fake::new());
     let wf = planned[0].result.as_ref().unwrap();
     assert_eq!(wf.metadata.name, "my-wfeb-2");
+    assert!(!planned[0].name_generated, "the binding's own name");
     assert_eq!(wf.metadata.label(CLUSTER_TEMPLATE_LABEL), Some("my-cwft"));
     assert_eq!(wf.metadata.label(TEMPLATE_LABEL), None);
 }

@@ -15,10 +15,11 @@ use serde_yaml::Value;
 use super::{AuthMode, Backend, ConfigError, ServeArgs};
 
 /// Every key a settings file may hold.
-pub const KEYS: [&str; 18] = [
+pub const KEYS: [&str; 19] = [
     "listen",
     "backend",
     "data-dir",
+    "db-cache-size",
     "manifests",
     "namespace",
     "kubeconfig",
@@ -129,6 +130,7 @@ pub fn apply(args: &mut ServeArgs, matches: &ArgMatches, file: &Path) -> Result<
             "listen" => args.listen = string(file, key, v)?,
             "backend" => args.backend = choice::<Backend>(file, key, v)?,
             "data-dir" => args.data_dir = PathBuf::from(string(file, key, v)?),
+            "db-cache-size" => args.db_cache_size = number(file, key, v)?,
             "manifests" => {
                 args.manifests = match v {
                     Value::Sequence(items) => items
@@ -195,9 +197,10 @@ mod tests {
     fn file_fills_defaults_and_flags_win() {
         let s = parse(
             &["--event-worker-count=7"],
-            "manifests: [a, b]\nevent-worker-count: 3\nevent-operation-queue-size: 9\nevent-async-dispatch: false\nauth-mode: server\n",
+            "manifests: [a, b]\nevent-worker-count: 3\nevent-operation-queue-size: 9\nevent-async-dispatch: false\nauth-mode: server\ndb-cache-size: 4\n",
         )
         .unwrap();
+        assert_eq!(s.db_cache_bytes, 4 * 1024 * 1024);
         assert_eq!(s.manifests, vec![PathBuf::from("a"), PathBuf::from("b")]);
         assert_eq!(s.worker_count, 7, "the flag wins over the file");
         assert_eq!(s.queue_size, 9);
@@ -231,6 +234,18 @@ mod tests {
             e.starts_with("--namespace is for the kubernetes backend"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn db_cache_size_is_in_mib() {
+        let s = parse(&[], "manifests: a\n").unwrap();
+        assert_eq!(s.db_cache_bytes, 16 * 1024 * 1024, "the default");
+        let s = parse(&["--db-cache-size=64"], "manifests: a\ndb-cache-size: 4\n").unwrap();
+        assert_eq!(s.db_cache_bytes, 64 * 1024 * 1024, "the flag wins");
+        let e = parse(&[], "manifests: a\ndb-cache-size: 0\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "--db-cache-size must be at least 1, got 0");
     }
 
     #[test]

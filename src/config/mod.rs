@@ -86,6 +86,9 @@ pub struct ServeArgs {
     /// Folder of the embedded database (created if missing).
     #[arg(long, env = "FLOWGATE_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// Embedded backend: the database's page cache (reads and pending writes), in MiB.
+    #[arg(long, env = "FLOWGATE_DB_CACHE_SIZE", default_value_t = 16)]
+    pub db_cache_size: u32,
     /// Folder of manifests (*.yaml, *.yml, *.json; multi-document). Repeatable; reloaded on change.
     #[arg(long = "manifests", env = "FLOWGATE_MANIFESTS", value_delimiter = ',')]
     pub manifests: Vec<PathBuf>,
@@ -151,6 +154,8 @@ pub struct Settings {
     pub kubeconfig: Option<PathBuf>,
     /// Database folder.
     pub data_dir: PathBuf,
+    /// Page cache of the embedded database, in bytes.
+    pub db_cache_bytes: usize,
     /// Manifest folders.
     pub manifests: Vec<PathBuf>,
     /// Auth mode.
@@ -242,6 +247,7 @@ impl TryFrom<ServeArgs> for Settings {
         at_least("--max-body-bytes", a.max_body_bytes as u64, 1)?;
         at_least("--body-timeout-secs", a.body_timeout_secs, 1)?;
         at_least("--manifest-poll-ms", a.manifest_poll_ms, 10)?;
+        at_least("--db-cache-size", a.db_cache_size.into(), 1)?;
         let http_workers = a
             .http_workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -252,6 +258,9 @@ impl TryFrom<ServeArgs> for Settings {
             namespaces: a.namespace.into_iter().filter(|n| !n.is_empty()).collect(),
             kubeconfig: a.kubeconfig,
             data_dir: a.data_dir,
+            db_cache_bytes: usize::try_from(a.db_cache_size)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(1024 * 1024),
             manifests: a.manifests,
             auth_mode: a.auth_mode,
             async_dispatch: a.event_async_dispatch,

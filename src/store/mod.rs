@@ -4,12 +4,16 @@
 //! date (bindings, templates and auth objects; matchers read only that cache, so an event
 //! costs no I/O before its workflows are written), and it persists what the pipeline
 //! produces: created Workflows and the records of binding errors. The embedded backend
-//! ([`embedded`]) reads manifest folders and writes to a redb database; the Kubernetes
-//! backend ([`kubernetes`]) implements the same trait with watch caches and API writes.
+//! ([`embedded`]) reads manifest folders and writes to a redb database through one writer
+//! thread that commits concurrent writes together; the Kubernetes backend ([`kubernetes`])
+//! implements the same trait with watch caches and API writes. Either way a write is
+//! acknowledged only once it is durable.
 //!
 //! Workflow creation is idempotent: the caller chooses the name before the first attempt and
 //! tags the object with [`EVENT_ID_ANNOTATION`]; when a retry meets an existing object
-//! carrying the same event id and binding, that counts as success.
+//! carrying the same event id and binding, that counts as success. Any other existing object
+//! is [`StoreError::AlreadyExists`] and is never overwritten (the Submitter draws a new name
+//! if it generated the first one).
 
 pub mod embedded;
 pub mod kubernetes;
