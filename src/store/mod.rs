@@ -23,6 +23,7 @@ pub mod watch;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use crate::binding::BINDING_LABEL;
 use crate::model::Workflow;
 
 /// Annotation holding the id of the event that created a workflow.
@@ -108,6 +109,18 @@ pub trait Store: Send + Sync + 'static {
         namespace: &str,
         limit: usize,
     ) -> Result<Vec<BindingErrorRecord>, StoreError>;
+}
+
+/// Whether `existing` was created for the same event by the same binding as `wf` (so a create
+/// that meets it counts as success; see the module doc).
+pub fn same_origin(existing: &Workflow, wf: &Workflow) -> bool {
+    let id = |w: &Workflow| {
+        w.metadata
+            .annotation(EVENT_ID_ANNOTATION)
+            .map(str::to_owned)
+    };
+    let binding = |w: &Workflow| w.metadata.label(BINDING_LABEL).map(str::to_owned);
+    id(existing).is_some() && id(existing) == id(wf) && binding(existing) == binding(wf)
 }
 
 /// The current time in RFC 3339 (seconds), as Kubernetes writes timestamps.

@@ -35,9 +35,8 @@ use super::{
     BINDING_ERRORS, MAX_BINDING_ERRORS_PER_NAMESPACE, META, WORKFLOWS, commit_err, db_err, decode,
     ns_range, storage_err, table_err, txn_err,
 };
-use crate::binding::BINDING_LABEL;
 use crate::model::Workflow;
-use crate::store::{BindingErrorRecord, EVENT_ID_ANNOTATION, StoreError, now_rfc3339};
+use crate::store::{BindingErrorRecord, StoreError, now_rfc3339, same_origin};
 
 /// Most operations applied in one transaction.
 pub const MAX_BATCH_OPS: usize = 1024;
@@ -246,16 +245,6 @@ impl State {
         self.error_counts.extend(counts);
         Ok(results)
     }
-}
-
-fn same_origin(existing: &Workflow, wf: &Workflow) -> bool {
-    let id = |w: &Workflow| {
-        w.metadata
-            .annotation(EVENT_ID_ANNOTATION)
-            .map(str::to_owned)
-    };
-    let binding = |w: &Workflow| w.metadata.label(BINDING_LABEL).map(str::to_owned);
-    id(existing).is_some() && id(existing) == id(wf) && binding(existing) == binding(wf)
 }
 
 /// One create inside the batch's transaction. The outer `Err` fails the whole batch (the

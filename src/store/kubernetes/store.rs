@@ -29,9 +29,8 @@ use super::resources::{
     argo_resource, error_text, is_already_exists, is_name_conflict_in_disguise, is_not_found,
     store_error, workflow_from_dynamic, workflow_to_dynamic,
 };
-use crate::binding::BINDING_LABEL;
 use crate::model::{Kind, Workflow};
-use crate::store::{BindingErrorRecord, EVENT_ID_ANNOTATION, Store, StoreError};
+use crate::store::{BindingErrorRecord, Store, StoreError, same_origin};
 
 /// Page size when listing workflows.
 const PAGE: u32 = 500;
@@ -45,17 +44,6 @@ pub struct KubeStore {
     events: BindingEvents,
     bindings: Option<BindingLookup>,
     timeout: Duration,
-}
-
-/// Whether `existing` was created for the same event by the same binding as `wf`.
-pub fn same_origin(existing: &Workflow, wf: &Workflow) -> bool {
-    let id = |w: &Workflow| {
-        w.metadata
-            .annotation(EVENT_ID_ANNOTATION)
-            .map(str::to_owned)
-    };
-    let binding = |w: &Workflow| w.metadata.label(BINDING_LABEL).map(str::to_owned);
-    id(existing).is_some() && id(existing) == id(wf) && binding(existing) == binding(wf)
 }
 
 impl KubeStore {
@@ -209,6 +197,8 @@ impl Store for KubeStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::binding::BINDING_LABEL;
+    use crate::store::EVENT_ID_ANNOTATION;
 
     fn wf(event: Option<&str>, binding: Option<&str>) -> Workflow {
         let mut w = Workflow::default();
