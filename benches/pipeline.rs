@@ -142,8 +142,14 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
     let created = p.created.load(Ordering::Relaxed);
     let errors = p.errors.load(Ordering::Relaxed);
-    eprintln!("pipeline: {created} workflows stored, {errors} binding errors (name collisions)");
-    assert!(created > 0);
+    let sent = p.next_id.load(Ordering::Relaxed);
+    // Only when the pipeline benches ran (a filter such as `cargo bench -- stage/` skips them).
+    if sent > 0 {
+        eprintln!(
+            "pipeline: {sent} events sent, {created} workflows stored, {errors} binding errors (name collisions)"
+        );
+        assert!(created > 0, "the pipeline stored nothing");
+    }
 
     let mut g = c.benchmark_group("stage");
     g.bench_function("parse_body_1k", |b| {
