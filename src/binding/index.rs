@@ -74,6 +74,17 @@ impl BindingSet {
     pub fn index(&self) -> &BindingIndex {
         &self.index
     }
+
+    /// Whether dispatching an event with this input could create or record anything: `false`
+    /// only when the index proves every selector `false` without error (or there are no
+    /// bindings), in which case [`dispatch::plan`](super::dispatch::plan) returns nothing.
+    pub fn may_match(&self, input: &Input<'_>) -> bool {
+        !self.bindings.is_empty()
+            && self
+                .index
+                .candidates(input)
+                .is_none_or(|candidates| !candidates.is_empty())
+    }
 }
 
 /// One path's bindings, by the literal they compare it with.

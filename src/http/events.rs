@@ -5,11 +5,13 @@
 //! or an Argo-shaped error. Steps: read the body (capped by `--max-body-bytes`, 413 past
 //! it) and check a provider webhook signature when there is no `Authorization` header
 //! ([`webhook`]: Argo's 403 on the webhook path), authenticate (401), authorize
-//! `list workfloweventbindings` in the namespace (403), take an admission slot (503 +
-//! `Retry-After` when the queue is full or the server is shutting down), build `metadata` and
-//! parse the JSON body (400, releasing the slot), and hand the event to this thread's
-//! Dispatcher with `try_send`. The body is always read before answering, so keep-alive connections
-//! survive rejections.
+//! `list workfloweventbindings` in the namespace (403), build `metadata` and parse the JSON
+//! body (400). An event that no binding of the namespace can match (the selector index proves
+//! every selector `false` without error) is answered 200 at once: dispatching it would create
+//! and record nothing, so it takes no queue slot. Any other event takes an admission slot
+//! (503 with `Retry-After` when the queue is full or the server is shutting down) and goes to
+//! this thread's Dispatcher with `try_send`. The body is always read before answering, so
+//! keep-alive connections survive rejections.
 
 use actix::Addr;
 use actix_web::http::header::{self, HeaderValue};
@@ -26,6 +28,7 @@ use crate::actors::dispatcher::{Dispatch, Dispatcher, offer};
 use crate::actors::{DispatchOutcome, Rejected};
 use crate::auth::webhook::delivery_id;
 use crate::binding::{Caller, Event};
+use crate::expr::Input;
 
 /// Header carrying the event id on a 200.
 pub const EVENT_ID_HEADER: &str = "x-flowgate-event-id";
@@ -122,18 +125,32 @@ async fn handle(
         None,
     )
     .await?;
-    // The slot is taken before the body is parsed, so a full queue sheds load without paying
-    // for the parse; a bad body then releases it (400).
+    let metadata = event_metadata(req.headers(), req.peer_addr().map(|a| a.ip()))
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let payload = parse_payload(&body)?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let bindings = state.catalog.bindings(&namespace);
+    let input = Input {
+        namespace: &namespace,
+        discriminator: &discriminator,
+        metadata: &metadata,
+        payload: &payload,
+    };
+    if !bindings.as_deref().is_some_and(|b| b.may_match(&input)) {
+        // Every selector is false without error (or there is no binding): dispatching would
+        // create nothing and record nothing, so the event never takes a queue slot.
+        if state.admission.is_draining() {
+            return Err(ApiError::unavailable("server is shutting down"));
+        }
+        tracing::debug!(event_id = %id, namespace = %namespace, "no binding can match");
+        return Ok(accepted(state, &id));
+    }
     let permit = state.admission.try_acquire().map_err(|e| match e {
         Rejected::Full => ApiError::unavailable("operation queue full"),
         Rejected::Draining => ApiError::unavailable("server is shutting down"),
     })?;
-    let metadata = event_metadata(req.headers(), req.peer_addr().map(|a| a.ip()))
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let payload = parse_payload(&body)?;
     let grants = match (&state.kube_auth, &caller) {
         (Some(kube), Caller::Client { identity, .. }) => {
-            let bindings = state.catalog.bindings(&namespace);
             let bindings = bindings.as_deref().map_or(&[][..], |b| b.bindings());
             let grants = crate::auth::kube::resolve(kube, identity, &namespace, bindings)
                 .await
@@ -143,7 +160,6 @@ async fn handle(
         _ => None,
     };
 
-    let id = uuid::Uuid::new_v4().to_string();
     let event = Event {
         id: id.clone(),
         namespace,
@@ -182,16 +198,21 @@ async fn handle(
             return Err(ApiError::internal(dispatch_failure(&outcome.errors)));
         }
     }
+    Ok(accepted(state, &id))
+}
+
+/// Argo's 200 `{}`, with the event id.
+fn accepted(state: &AppState, id: &str) -> HttpResponse {
     let mut resp = HttpResponse::Ok();
     resp.insert_header((
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     ));
     resp.insert_header(("grpc-metadata-argo-version", state.version.as_str()));
-    if let Ok(v) = HeaderValue::from_str(&id) {
+    if let Ok(v) = HeaderValue::from_str(id) {
         resp.insert_header((EVENT_ID_HEADER, v));
     }
-    Ok(resp.body("{}"))
+    resp.body("{}")
 }
 
 /// 501 for the event routes Argo does not implement (another method, a missing or extra segment).

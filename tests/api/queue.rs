@@ -87,3 +87,63 @@ async fn flood_below_the_bound_is_fully_accepted() {
     values.sort();
     assert_eq!(values, (0..300).collect::<Vec<u32>>());
 }
+
+/// An event that no binding can match is answered 200 without a queue slot, even while the
+/// queue is full, and creates nothing; an event that may match still gets 503.
+#[tokio::test]
+async fn events_no_binding_can_match_skip_the_full_queue() {
+    // Two workflows per "slow" event at 1 write/s: the first event holds the only slot.
+    let opts = Options::default()
+        .queue(1)
+        .no_examples()
+        .arg("--submit-qps=1")
+        .arg("--submit-burst=1");
+    let app = spawn_app(opts).await;
+    let manifests = [
+        service_account("n", "sa-n", "token-n"),
+        template("n", "t"),
+        binding(
+            "n",
+            "one",
+            r#"discriminator == "slow""#,
+            "t",
+            false,
+            r#""1""#,
+        ),
+        binding(
+            "n",
+            "two",
+            r#"discriminator == "slow""#,
+            "t",
+            false,
+            r#""2""#,
+        ),
+    ]
+    .join("---\n");
+    app.write_manifest("n.yaml", &manifests);
+    app.wait_for_log("bindings=2").await;
+
+    let first = app
+        .post_event("n", "slow", "{}", Some("token-n"), &[])
+        .await;
+    assert_eq!(first.status().as_u16(), 200);
+    // The slot is still held (the second workflow waits for its rate-limit token).
+    let busy = app
+        .post_event("n", "slow", "{}", Some("token-n"), &[])
+        .await;
+    assert_eq!(busy.status().as_u16(), 503);
+    for _ in 0..5 {
+        let r = app
+            .post_event("n", "other", "{}", Some("token-n"), &[])
+            .await;
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(r.headers().contains_key("x-flowgate-event-id"));
+    }
+    // Bad JSON is still a 400 on that path.
+    let bad = app
+        .post_event("n", "other", "{", Some("token-n"), &[])
+        .await;
+    assert_eq!(bad.status().as_u16(), 400);
+    let wfs = app.wait_for_workflows_as("n", 2, "token-n").await;
+    assert_eq!(wfs.len(), 2);
+}

@@ -214,7 +214,18 @@ proptest! {
             .map(|(i, s)| binding(i, s))
             .collect();
         let ev = event(namespace, discriminator, metadata, payload);
+        let set = BindingSet::new(bindings.clone());
+        let input = Input {
+            namespace: &ev.namespace,
+            discriminator: &ev.discriminator,
+            metadata: &ev.metadata,
+            payload: &ev.payload,
+        };
+        let may_match = set.may_match(&input);
         let (indexed, all) = both(&ev, bindings);
+        // The HTTP handler answers without dispatching when nothing may match: that must
+        // lose no workflow and no binding error.
+        prop_assert!(may_match || all.is_empty(), "may_match false but plan_all gave {:?}", all);
         prop_assert_eq!(indexed, all, "selectors: {:?}", selectors);
     }
 }
