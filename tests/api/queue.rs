@@ -100,10 +100,10 @@ async fn events_no_binding_can_match_skip_the_full_queue() {
         .arg("--submit-burst=1");
     let app = spawn_app(opts).await;
     let manifests = [
-        service_account("n", "sa-n", "token-n"),
-        template("n", "t"),
+        service_account("skip", "sa-skip", "token-skip"),
+        template("skip", "t"),
         binding(
-            "n",
+            "skip",
             "one",
             r#"discriminator == "slow""#,
             "t",
@@ -111,7 +111,7 @@ async fn events_no_binding_can_match_skip_the_full_queue() {
             r#""1""#,
         ),
         binding(
-            "n",
+            "skip",
             "two",
             r#"discriminator == "slow""#,
             "t",
@@ -120,30 +120,30 @@ async fn events_no_binding_can_match_skip_the_full_queue() {
         ),
     ]
     .join("---\n");
-    app.write_manifest("n.yaml", &manifests);
+    app.write_manifest("skip.yaml", &manifests);
     app.wait_for_log("bindings=2").await;
 
     let first = app
-        .post_event("n", "slow", "{}", Some("token-n"), &[])
+        .post_event("skip", "slow", "{}", Some("token-skip"), &[])
         .await;
     assert_eq!(first.status().as_u16(), 200);
     // The slot is still held (the second workflow waits for its rate-limit token).
     let busy = app
-        .post_event("n", "slow", "{}", Some("token-n"), &[])
+        .post_event("skip", "slow", "{}", Some("token-skip"), &[])
         .await;
     assert_eq!(busy.status().as_u16(), 503);
     for _ in 0..5 {
         let r = app
-            .post_event("n", "other", "{}", Some("token-n"), &[])
+            .post_event("skip", "other", "{}", Some("token-skip"), &[])
             .await;
         assert_eq!(r.status().as_u16(), 200);
         assert!(r.headers().contains_key("x-flowgate-event-id"));
     }
     // Bad JSON is still a 400 on that path.
     let bad = app
-        .post_event("n", "other", "{", Some("token-n"), &[])
+        .post_event("skip", "other", "{", Some("token-skip"), &[])
         .await;
     assert_eq!(bad.status().as_u16(), 400);
-    let wfs = app.wait_for_workflows_as("n", 2, "token-n").await;
+    let wfs = app.wait_for_workflows_as("skip", 2, "token-skip").await;
     assert_eq!(wfs.len(), 2);
 }
