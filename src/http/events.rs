@@ -128,7 +128,7 @@ async fn handle(
     let metadata = event_metadata(req.headers(), req.peer_addr().map(|a| a.ip()))
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let payload = parse_payload(&body)?;
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = crate::model::meta::new_uid();
     let bindings = state.catalog.bindings(&namespace);
     let input = Input {
         namespace: &namespace,

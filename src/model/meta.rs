@@ -115,3 +115,13 @@ pub(crate) fn json_type_name(v: &serde_json::Value) -> &'static str {
 pub(crate) fn is_false(b: &bool) -> bool {
     !*b
 }
+
+/// A random (version 4) UUID in its hyphenated form, for event ids and object uids. The bytes
+/// come from the thread's CSPRNG (seeded from the operating system once), not from a system
+/// call per id as `Uuid::new_v4` makes them.
+pub fn new_uid() -> String {
+    uuid::Builder::from_random_bytes(rand::random())
+        .into_uuid()
+        .hyphenated()
+        .to_string()
+}

@@ -422,3 +422,15 @@ fn object_serde_round_trip_adds_type_fields() {
     assert_eq!(v["apiVersion"], json!("rbac.authorization.k8s.io/v1"));
     assert_eq!(v["kind"], json!("Role"));
 }
+
+#[test]
+fn new_uids_are_version_4_and_distinct() {
+    let ids: std::collections::HashSet<String> = (0..1000).map(|_| meta::new_uid()).collect();
+    assert_eq!(ids.len(), 1000);
+    for id in ids.iter().take(10) {
+        let parsed = uuid::Uuid::parse_str(id).unwrap();
+        assert_eq!(parsed.get_version_num(), 4);
+        assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122);
+        assert_eq!(id.len(), 36);
+    }
+}

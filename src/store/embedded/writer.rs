@@ -270,7 +270,7 @@ fn create(
         });
     }
     let next = *seq + 1;
-    wf.metadata.uid = uuid::Uuid::new_v4().to_string();
+    wf.metadata.uid = crate::model::meta::new_uid();
     wf.metadata.resource_version = next.to_string();
     wf.metadata.creation_timestamp = Some(now.to_string());
     let bytes = match serde_json::to_vec(&wf) {
