@@ -50,8 +50,8 @@ impl Pipeline {
     fn start(dir: &std::path::Path) -> Pipeline {
         let catalog = common::catalog(BINDINGS, 1);
         let store: Arc<dyn Store> = Arc::new(EmbeddedStore::open(dir).expect("open redb"));
-        // The Submitter replies just before it drops an event's permit, so the next event of
-        // the concurrent bench can arrive while up to QUEUE permits are still being released.
+        // Twice the events in flight: a permit is released on the Submitter's thread, and the
+        // bound must never refuse an event of the bench (`one` panics on a refusal).
         let admission = Admission::new(2 * QUEUE);
         let arbiter = Arbiter::new();
         // No rate limit in the way: the bench measures the pipeline, not the token bucket.
