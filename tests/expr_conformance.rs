@@ -7,6 +7,9 @@
 //! `tests/expr_deviations.txt`, which lists every case that does not pass, with its reason.
 //! A listed case that passes fails the test, so the list stays honest.
 
+#[path = "support/conformance_cases.rs"]
+mod conformance_cases;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -98,13 +101,7 @@ fn load_deviations(path: &PathBuf) -> Result<BTreeMap<String, String>> {
 #[test]
 fn expr_conformance() -> Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let cases_path = root.join("../shared/conformance/expr/cases.jsonl");
-    let text = std::fs::read_to_string(&cases_path).with_context(|| {
-        format!(
-            "the conformance cases are required: {} is missing",
-            cases_path.display()
-        )
-    })?;
+    let text = conformance_cases::read()?;
     let deviations = load_deviations(&root.join("tests/expr_deviations.txt"))?;
 
     let (mut values, mut values_ok, mut errors, mut errors_exact) = (0, 0, 0, 0);

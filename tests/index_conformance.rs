@@ -8,8 +8,10 @@
 //! The expressions of the other kinds run as selectors against their own events too. Prints
 //! how many pairs ran and how many the index skipped.
 
+#[path = "support/conformance_cases.rs"]
+mod conformance_cases;
+
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, ensure};
@@ -71,14 +73,7 @@ fn event(env: &Json) -> Event {
 
 #[test]
 fn index_agrees_with_every_selector_on_the_conformance_cases() -> Result<()> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let cases_path = root.join("../shared/conformance/expr/cases.jsonl");
-    let text = std::fs::read_to_string(&cases_path).with_context(|| {
-        format!(
-            "the conformance cases are required: {} is missing",
-            cases_path.display()
-        )
-    })?;
+    let text = conformance_cases::read()?;
     let mut cases = Vec::new();
     let mut envs = BTreeSet::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
@@ -147,7 +142,7 @@ fn index_agrees_with_every_selector_on_the_conformance_cases() -> Result<()> {
     ensure!(
         selectors > 0,
         "no selector case in {}",
-        cases_path.display()
+        conformance_cases::path().display()
     );
     ensure!(
         skipped > 0,
