@@ -2,11 +2,10 @@
 
 use crate::helpers::*;
 
-/// Queue of 1 under a burst: some events get 503, and every accepted event's workflows exist.
-#[tokio::test]
-async fn full_queue_answers_503_and_accepted_events_complete() {
-    // Each event creates two workflows and writes are limited to 1/s, so an admitted event
-    // holds the only queue slot for about a second.
+/// A server with a queue of 1 and writes limited to 1/s, and in namespace `ns` (token
+/// `token-<ns>`) two bindings with `selector` that each create a workflow: an admitted event
+/// that matches holds the only queue slot for about a second.
+async fn one_slot_two_writes(ns: &str, selector: &str) -> TestApp {
     let opts = Options::default()
         .queue(1)
         .no_examples()
@@ -14,14 +13,21 @@ async fn full_queue_answers_503_and_accepted_events_complete() {
         .arg("--submit-burst=1");
     let app = spawn_app(opts).await;
     let manifests = [
-        service_account("q", "sa-q", "token-q"),
-        template("q", "t"),
-        binding("q", "one", "true", "t", false, r#""1""#),
-        binding("q", "two", "true", "t", false, r#""2""#),
+        service_account(ns, &format!("sa-{ns}"), &format!("token-{ns}")),
+        template(ns, "t"),
+        binding(ns, "one", selector, "t", false, r#""1""#),
+        binding(ns, "two", selector, "t", false, r#""2""#),
     ]
     .join("---\n");
-    app.write_manifest("q.yaml", &manifests);
+    app.write_manifest(&format!("{ns}.yaml"), &manifests);
     app.wait_for_log("bindings=2").await;
+    app
+}
+
+/// Queue of 1 under a burst: some events get 503, and every accepted event's workflows exist.
+#[tokio::test]
+async fn full_queue_answers_503_and_accepted_events_complete() {
+    let app = one_slot_two_writes("q", "true").await;
 
     let sends = (0..16).map(|_| app.post_event("q", "", "{}", Some("token-q"), &[]));
     let responses = futures_util::future::join_all(sends).await;
@@ -92,36 +98,8 @@ async fn flood_below_the_bound_is_fully_accepted() {
 /// queue is full, and creates nothing; an event that may match still gets 503.
 #[tokio::test]
 async fn events_no_binding_can_match_skip_the_full_queue() {
-    // Two workflows per "slow" event at 1 write/s: the first event holds the only slot.
-    let opts = Options::default()
-        .queue(1)
-        .no_examples()
-        .arg("--submit-qps=1")
-        .arg("--submit-burst=1");
-    let app = spawn_app(opts).await;
-    let manifests = [
-        service_account("skip", "sa-skip", "token-skip"),
-        template("skip", "t"),
-        binding(
-            "skip",
-            "one",
-            r#"discriminator == "slow""#,
-            "t",
-            false,
-            r#""1""#,
-        ),
-        binding(
-            "skip",
-            "two",
-            r#"discriminator == "slow""#,
-            "t",
-            false,
-            r#""2""#,
-        ),
-    ]
-    .join("---\n");
-    app.write_manifest("skip.yaml", &manifests);
-    app.wait_for_log("bindings=2").await;
+    // The first "slow" event holds the only slot.
+    let app = one_slot_two_writes("skip", r#"discriminator == "slow""#).await;
 
     let first = app
         .post_event("skip", "slow", "{}", Some("token-skip"), &[])
